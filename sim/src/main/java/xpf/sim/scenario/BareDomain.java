@@ -1,0 +1,143 @@
+package xpf.sim.scenario;
+
+import java.util.ArrayList;
+import java.util.List;
+import xpf.model.scenario.ControlWrite;
+import xpf.model.scenario.DomainKind;
+import xpf.model.scenario.DomainSpec;
+import xpf.model.scenario.GuestAccess;
+import xpf.model.scenario.HostWrite;
+import xpf.model.scenario.Hypercall;
+import xpf.model.scenario.Invlpg;
+import xpf.model.scenario.Outcome;
+import xpf.model.scenario.Step;
+import xpf.model.scenario.VcpuSpec;
+import xpf.model.x86.Access;
+import xpf.model.x86.PagingControls;
+import xpf.model.x86.Vectors;
+import xpf.sim.domain.BuildContext;
+import xpf.sim.domain.GuestDomain;
+import xpf.sim.domain.InitialMemory;
+import xpf.sim.domain.ScenarioError;
+import xpf.sim.domain.VcpuControls;
+import xpf.sim.trace.Trace;
+import xpf.sim.x86.LinearAccess;
+import xpf.sim.x86.Mmu;
+
+/**
+ * A domain with no hypervisor: the x86 model alone. Its faults are architectural exceptions reported as they are
+ * raised. It checks the harness itself and runs walk cases as scenarios.
+ */
+public final class BareDomain implements GuestDomain {
+
+    private final String name;
+    private final List<Mmu> vcpus = new ArrayList<>();
+    private final List<Integer> cpl = new ArrayList<>();
+    private final BuildContext ctx;
+
+    BareDomain(DomainSpec spec, BuildContext ctx) {
+        this.name = spec.name();
+        this.ctx = ctx;
+        if (spec.vcpus().isEmpty()) {
+            throw new ScenarioError(ctx.path() + ".vcpus", "a domain needs at least one vCPU");
+        }
+        VcpuSpec v0 = spec.vcpus().get(0);
+        InitialMemory.write(spec, ctx.path(), v0.mode(), ctx.machine().spec().maxPhyAddr(), f -> f,
+                ctx.machine().memory(), InitialMemory.spareFrames(spec));
+        for (int i = 0; i < spec.vcpus().size(); i++) {
+            VcpuSpec v = spec.vcpus().get(i);
+            if (v.mode() == null) {
+                throw new ScenarioError(ctx.path() + ".vcpus[" + i + "].mode", "bare vCPUs need a paging mode");
+            }
+            PagingControls c = VcpuControls.of(v);
+            String missing = VcpuControls.unsupported(c, ctx.machine().spec());
+            if (missing != null) {
+                throw new ScenarioError(ctx.path() + ".vcpus[" + i + "]", missing + " is not supported by the machine "
+                        + "(add its CPU feature to machine.features)");
+            }
+            Mmu mmu = new Mmu(ctx.machine().cpu(), ctx.machine().memory(), c);
+            if (!mmu.pdpteValid()) {
+                throw new ScenarioError(ctx.path() + ".vcpus[" + i + "].cr3", "the PAE PDPTEs at CR3 have reserved "
+                        + "bits set: loading them would #GP");
+            }
+            vcpus.add(mmu);
+            cpl.add(v.cpl());
+        }
+    }
+
+    @Override
+    public String name() {
+        return name;
+    }
+
+    @Override
+    public DomainKind kind() {
+        return DomainKind.BARE;
+    }
+
+    @Override
+    public boolean alive() {
+        return true;
+    }
+
+    public Mmu mmu(int vcpu) {
+        return vcpus.get(vcpu);
+    }
+
+    @Override
+    public Outcome step(Step step, Trace t) {
+        if (step.vcpu() < 0 || step.vcpu() >= vcpus.size()) {
+            throw new ScenarioError("steps[" + t.currentStep() + "].vcpu", "domain " + name + " has no vCPU "
+                    + step.vcpu());
+        }
+        Mmu mmu = vcpus.get(step.vcpu());
+        return switch (step.op()) {
+            case GuestAccess a -> access(mmu, a, cpl.get(step.vcpu()), t);
+            case ControlWrite w -> {
+                PagingControls next = VcpuControls.apply(mmu.controls(), w);
+                t.op("cr_write", "cr3", next.cr3(), "controls", VcpuControls.flags(next), "mode",
+                        next.mode().wireName());
+                String missing = VcpuControls.unsupported(next, ctx.machine().spec());
+                if (missing != null || mmu.setControls(next) == Vectors.GP) {
+                    t.hardware("#GP", "cause", missing != null ? missing + " unsupported" : "PDPTE load");
+                    yield new Outcome.ArchException(Vectors.GP, 0, null);
+                }
+                yield new Outcome.Completed(null);
+            }
+            case Invlpg i -> {
+                t.op("invlpg", "va", i.va());
+                mmu.invlpg(i.va());
+                yield new Outcome.Completed(null);
+            }
+            case HostWrite h -> {
+                t.op("host_write", "pa", h.pa(), "size", h.size(), "value", h.value());
+                ctx.machine().memory().write(h.pa(), h.size(), h.value());
+                yield new Outcome.Completed(null);
+            }
+            case Hypercall h -> throw new ScenarioError("steps[" + t.currentStep() + "].op",
+                    "a bare domain makes no hypercalls (" + h.call().hypercallName() + ")");
+        };
+    }
+
+    private static Outcome access(Mmu mmu, GuestAccess a, int defaultCpl, Trace t) {
+        int cpl = a.cpl() == null ? defaultCpl : a.cpl();
+        if (a.size() > 8) {
+            throw new ScenarioError("steps[" + t.currentStep() + "].size", "bare accesses are at most 8 bytes");
+        }
+        Access acc = new Access(a.va(), a.kind(), cpl, a.implicit(), a.stack());
+        t.op("access", "va", a.va(), "kind", a.kind().wireName(), "cpl", cpl, "size", a.size());
+        LinearAccess.Result r = a.kind() == xpf.model.x86.AccessKind.WRITE
+                ? LinearAccess.write(mmu, acc, a.size(), a.value() == null ? 0 : a.value())
+                : LinearAccess.read(mmu, acc, a.size());
+        if (r.ok()) {
+            return new Outcome.Completed(a.kind() == xpf.model.x86.AccessKind.READ ? r.value() : null);
+        }
+        Mmu.Result f = r.fault();
+        if (f.outcome() == Mmu.Outcome.PAGE_FAULT) {
+            t.hardware("#PF", "va", f.la(), "ec", Trace.ec(f.errorCode()), "source", f.source());
+            return new Outcome.ArchException(Vectors.PF, f.errorCode(), f.la());
+        }
+        t.hardware(f.outcome() == Mmu.Outcome.GP ? "#GP" : "#SS", "va", f.la(), "cause", "non-canonical");
+        return new Outcome.ArchException(f.vector(), 0, null);
+    }
+}

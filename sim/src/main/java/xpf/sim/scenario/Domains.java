@@ -1,0 +1,21 @@
+package xpf.sim.scenario;
+
+import xpf.model.scenario.DomainSpec;
+import xpf.sim.domain.BuildContext;
+import xpf.sim.domain.GuestDomain;
+import xpf.sim.domain.ScenarioError;
+
+/** Builds the running domain for a domain spec, by kind. */
+final class Domains {
+
+    private Domains() {
+    }
+
+    static GuestDomain create(DomainSpec spec, BuildContext ctx) {
+        return switch (spec.kind()) {
+            case BARE -> new BareDomain(spec, ctx);
+            case PV64, PV32, HVM_SVM, HVM_VMX -> throw new ScenarioError(ctx.path() + ".kind",
+                    spec.kind().wireName() + " domains are not simulated in this build yet");
+        };
+    }
+}

@@ -1,0 +1,51 @@
+package xpf.sim.xen;
+
+import java.util.Set;
+import java.util.TreeSet;
+import xpf.model.scenario.XenProfile;
+import xpf.sim.domain.Machine;
+import xpf.sim.xen.mm.FrameTable;
+
+/**
+ * The hypervisor's machine-wide state, shared by the PV and HVM paths: which Xen this is (profile), which seeded
+ * historic bugs are switched on, and the frame table. Machine frames below {@link #XEN_FRAMES} belong to Xen itself.
+ */
+public final class Xen {
+    /** Machine frames 0 .. XEN_FRAMES-1 are Xen's own memory (text, data, heap): no guest may ever map them. */
+    public static final long XEN_FRAMES = 0x100;
+
+    private final Machine machine;
+    private final XenProfile profile;
+    private final Set<String> bugs;
+    private final FrameTable frames = new FrameTable();
+
+    public Xen(Machine machine, XenProfile profile, Set<String> bugs) {
+        this.machine = machine;
+        this.profile = profile;
+        this.bugs = new TreeSet<>(bugs);
+        for (long f = 0; f < XEN_FRAMES; f++) {
+            frames.assign(f, FrameTable.DOMID_XEN);
+        }
+    }
+
+    public Machine machine() {
+        return machine;
+    }
+
+    public XenProfile profile() {
+        return profile;
+    }
+
+    /** Whether the seeded historic bug {@code id} (e.g. {@code xsa-148}) is switched on for this run. */
+    public boolean bug(String id) {
+        return bugs.contains(id);
+    }
+
+    public Set<String> bugs() {
+        return java.util.Collections.unmodifiableSet(bugs);
+    }
+
+    public FrameTable frameTable() {
+        return frames;
+    }
+}

@@ -1,0 +1,102 @@
+package xpf.sim.xen.mm;
+
+/**
+ * Xen's per-frame bookkeeping ({@code struct page_info}, asm/mm.h; xen-pv-fault-path.md §1 and §4.1): owner, general
+ * reference count, type with its own count and flags, and the linear-page-table count. Mutable on purpose: it is the
+ * state Xen changes under its locks; views for checks are taken with {@link #snapshot()}.
+ */
+public final class PageInfo {
+
+    /** An immutable copy for invariants, traces and the reference model. */
+    public record Snapshot(long mfn, int owner, long count, PageType type, long typeCount, boolean validated,
+            boolean pinned, int linearPtCount, boolean pageTableShadowed) {
+    }
+
+    private final long mfn;
+    private int owner;
+    private long count;
+    private PageType type = PageType.NONE;
+    private long typeCount;
+    private boolean validated;
+    private boolean pinned;
+    private int linearPtCount;
+    /** {@code PGC_page_table}: the shadow code treats this frame as a guest page table (HVM shadow paging). */
+    private boolean shadowedPageTable;
+
+    public PageInfo(long mfn, int owner) {
+        this.mfn = mfn;
+        this.owner = owner;
+    }
+
+    public long mfn() {
+        return mfn;
+    }
+
+    public int owner() {
+        return owner;
+    }
+
+    public void setOwner(int owner) {
+        this.owner = owner;
+    }
+
+    public long count() {
+        return count;
+    }
+
+    public void setCount(long count) {
+        this.count = count;
+    }
+
+    public PageType type() {
+        return type;
+    }
+
+    public void setType(PageType type) {
+        this.type = type;
+    }
+
+    public long typeCount() {
+        return typeCount;
+    }
+
+    public void setTypeCount(long typeCount) {
+        this.typeCount = typeCount;
+    }
+
+    public boolean validated() {
+        return validated;
+    }
+
+    public void setValidated(boolean validated) {
+        this.validated = validated;
+    }
+
+    public boolean pinned() {
+        return pinned;
+    }
+
+    public void setPinned(boolean pinned) {
+        this.pinned = pinned;
+    }
+
+    public int linearPtCount() {
+        return linearPtCount;
+    }
+
+    public void setLinearPtCount(int linearPtCount) {
+        this.linearPtCount = linearPtCount;
+    }
+
+    public boolean shadowedPageTable() {
+        return shadowedPageTable;
+    }
+
+    public void setShadowedPageTable(boolean v) {
+        this.shadowedPageTable = v;
+    }
+
+    public Snapshot snapshot() {
+        return new Snapshot(mfn, owner, count, type, typeCount, validated, pinned, linearPtCount, shadowedPageTable);
+    }
+}
