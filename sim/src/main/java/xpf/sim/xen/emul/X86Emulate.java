@@ -1,0 +1,72 @@
+package xpf.sim.xen.emul;
+
+import xpf.model.scenario.GuestAccess;
+import xpf.model.scenario.Insn;
+import xpf.model.x86.AccessKind;
+import xpf.sim.xen.XenFunction;
+
+/**
+ * A model of Xen's instruction emulator for the one memory-touching instruction a scenario step describes
+ * ({@link GuestAccess}: instruction form, size, value, compare value). Real decoding is out of scope: the step says
+ * what the instruction is. The semantics follow xen-pv-fault-path.md §3.2 (shared by ptwr and the shadow code):
+ * the validate hook may refuse; plain stores go through {@code write}; CMPXCHG through {@code cmpxchg} and completes
+ * even when the compare fails; XCHG and LOCK'd read-modify-writes use {@code cmpxchg} and RETRY on a lost race.
+ */
+public final class X86Emulate {
+
+    /** The outcome: return code, the exception if any, the value a read produced. */
+    public record Result(EmulResult rc, EmulEvent event, long value) {
+        public static Result of(EmulResult rc) {
+            return new Result(rc, null, 0);
+        }
+    }
+
+    private X86Emulate() {
+    }
+
+    /**
+     * @param failInjected the scenario's {@code emulator_fails} knob: the emulator returns UNHANDLEABLE
+     */
+    @XenFunction(symbol = "x86_emulate", file = "xen/arch/x86/x86_emulate/x86_emulate.c", version = "3.1, 4.22")
+    public static Result emulate(GuestAccess a, EmulOps ops, boolean failInjected) {
+        if (failInjected || a.kind() == AccessKind.FETCH) {
+            return Result.of(EmulResult.UNHANDLEABLE);
+        }
+        Insn insn = a.insn() == null ? (a.kind() == AccessKind.WRITE ? Insn.MOV : Insn.LOAD) : a.insn();
+        if (!ops.validate(insn, a.size())) {
+            return Result.of(EmulResult.UNHANDLEABLE);
+        }
+        long[] buf = new long[1];
+        long value = a.value() == null ? 0 : a.value();
+        return switch (insn) {
+            case LOAD -> {
+                EmulResult r = ops.read(a.va(), a.size(), buf);
+                yield r == EmulResult.EXCEPTION ? new Result(r, ops.raised(), 0) : new Result(r, null, buf[0]);
+            }
+            case MOV, MOVDQU -> withEvent(ops.write(a.va(), a.size(), value), ops);
+            case CMPXCHG -> {
+                long old = a.compare() == null ? 0 : a.compare();
+                EmulResult r = ops.cmpxchg(a.va(), a.size(), old, value, buf);
+                yield withEvent(r, ops); // a failed compare completes architecturally (ZF=0)
+            }
+            case XCHG, LOCK_OR -> {
+                EmulResult r = ops.read(a.va(), a.size(), buf);
+                if (r != EmulResult.OKAY) {
+                    yield withEvent(r, ops);
+                }
+                long old = buf[0];
+                long neu = insn == Insn.XCHG ? value : old | value;
+                long[] seen = new long[1];
+                EmulResult c = ops.cmpxchg(a.va(), a.size(), old, neu, seen);
+                if (c == EmulResult.OKAY && seen[0] != old) {
+                    yield Result.of(EmulResult.RETRY); // lost a race: re-execute
+                }
+                yield withEvent(c, ops);
+            }
+        };
+    }
+
+    private static Result withEvent(EmulResult r, EmulOps ops) {
+        return r == EmulResult.EXCEPTION ? new Result(r, ops.raised(), 0) : Result.of(r);
+    }
+}
