@@ -68,6 +68,16 @@ public final class TreeReader {
         JsonLocation l = e.getLocation();
         Location at = l == null || l.getLineNr() < 1 ? here() : new Location(l.getLineNr(), Math.max(1, l.getColumnNr()));
         String msg = e.getOriginalMessage();
+        if (e instanceof com.fasterxml.jackson.dataformat.yaml.snakeyaml.error.MarkedYAMLException y
+                && y.getProblem() != null) {
+            // snakeyaml's first line is the context ("while parsing a flow mapping"); the problem says what is wrong
+            msg = y.getProblem() + (y.getContext() == null ? "" : " (" + y.getContext()
+                    + (y.getContextMark() == null ? "" : " that starts at line " + (y.getContextMark().getLine() + 1))
+                    + ")");
+            if (y.getProblemMark() != null) {
+                at = new Location(y.getProblemMark().getLine() + 1, y.getProblemMark().getColumn() + 1);
+            }
+        }
         int nl = msg.indexOf('\n');
         if (nl >= 0) {
             msg = msg.substring(0, nl);
