@@ -1,0 +1,52 @@
+package xpf.sim.x86;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.api.Test;
+
+class PhysicalMemoryTest {
+    @Test
+    void unwrittenMemoryReadsZeroAndZeroWritesAllocateNothing() {
+        PhysicalMemory m = new PhysicalMemory();
+        assertThat(m.readWord(0x1234_5678_9000L)).isZero();
+        m.writeWord(0x5000, 0);
+        assertThat(m.snapshotWords()).isEmpty();
+    }
+
+    @Test
+    void littleEndianSubWordAndUnalignedAccess() {
+        PhysicalMemory m = new PhysicalMemory();
+        m.writeWord(0x1000, 0x8877_6655_4433_2211L);
+        assertThat(m.read(0x1000, 1)).isEqualTo(0x11);
+        assertThat(m.read(0x1002, 2)).isEqualTo(0x4433);
+        assertThat(m.read(0x1004, 4)).isEqualTo(0x8877_6655L);
+        m.write(0x1FFE, 4, 0xAABB_CCDDL); // straddles a frame boundary
+        assertThat(m.read(0x1FFE, 4)).isEqualTo(0xAABB_CCDDL);
+        assertThat(m.read(0x2000, 2)).isEqualTo(0xAABB);
+    }
+
+    @Test
+    void compareAndSetOnlyWhenExpected() {
+        PhysicalMemory m = new PhysicalMemory();
+        m.write(0x10, 4, 7);
+        assertThat(m.compareAndSet(0x10, 4, 6, 9)).isFalse();
+        assertThat(m.compareAndSet(0x10, 4, 7, 9)).isTrue();
+        assertThat(m.read(0x10, 4)).isEqualTo(9);
+    }
+
+    @Test
+    void manyFramesSurviveGrowthAndCopiesAreIndependent() {
+        PhysicalMemory m = new PhysicalMemory();
+        for (long f = 0; f < 5000; f++) {
+            m.writeWord(f << 12, f + 1);
+        }
+        PhysicalMemory c = m.copy();
+        m.writeWord(0, 99);
+        for (long f = 0; f < 5000; f++) {
+            assertThat(c.readWord(f << 12)).isEqualTo(f + 1);
+        }
+        assertThat(m.readWord(0)).isEqualTo(99);
+        assertThat(c.snapshotWords()).hasSize(5000);
+        assertThat(c.snapshotWords().firstKey()).isEqualTo(0L);
+    }
+}

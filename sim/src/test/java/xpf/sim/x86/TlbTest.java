@@ -1,0 +1,169 @@
+package xpf.sim.x86;
+
+import static xpf.model.x86.PfErrorCode.P;
+import static xpf.model.x86.PfErrorCode.U;
+import static xpf.model.x86.PfErrorCode.W;
+import static xpf.sim.x86.assertions.XpfAssertions.assertThat;
+
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import xpf.model.x86.Access;
+import xpf.model.x86.PagingMode;
+import xpf.sim.x86.fixtures.PagingFixture;
+
+/** §1.1f: TLB and paging-structure caches, spurious faults, invalidation. */
+class TlbTest {
+    static final long VA = 0x00401234L;
+
+    private static PagingFixture mapped(long leafFlags) {
+        PagingFixture f = PagingFixture.of(PagingMode.LONG4);
+        f.map(VA, 0x7000, EntryLevel.PTE, leafFlags, PagingFixture.UPPER);
+        return f;
+    }
+
+    @Test
+    @DisplayName("1.1f a cached translation is used without reading memory")
+    void hitReadsNothing() {
+        PagingFixture f = mapped(PagingFixture.USER_RW);
+        Mmu mmu = f.mmu();
+        assertThat(mmu.translate(Access.read(VA, 3))).cameFrom(Mmu.Source.WALK);
+        assertThat(mmu.translate(Access.read(VA + 8, 3))).cameFrom(Mmu.Source.TLB).readEntries().translatesTo(0x723C);
+    }
+
+    @Test
+    @DisplayName("1.1f stale permissive change (R/W 0->1): one spurious #PF, then the retry succeeds")
+    void spuriousOnce() {
+        PagingFixture f = mapped(EntryBits.P | EntryBits.US);
+        Mmu mmu = f.mmu();
+        assertThat(mmu.translate(Access.read(VA, 3))).isOk();
+        f.setBits(VA, EntryLevel.PTE, EntryBits.RW);
+        assertThat(mmu.translate(Access.write(VA, 3))).isPageFault(P | W | U).cameFrom(Mmu.Source.TLB);
+        assertThat(mmu.translate(Access.write(VA, 3))).isOk().cameFrom(Mmu.Source.WALK);
+    }
+
+    @Test
+    @DisplayName("1.1f stale restrictive change (P 1->0): the old translation keeps working until INVLPG")
+    void restrictiveUntilInvlpg() {
+        PagingFixture f = mapped(PagingFixture.USER_RW);
+        Mmu mmu = f.mmu();
+        mmu.translate(Access.read(VA, 3));
+        f.set(VA, EntryLevel.PTE, 0);
+        assertThat(mmu.translate(Access.read(VA, 3))).isOk().cameFrom(Mmu.Source.TLB);
+        mmu.invlpg(VA);
+        assertThat(mmu.translate(Access.read(VA, 3))).isPageFault(U);
+    }
+
+    @Test
+    @DisplayName("1.1f MOV CR3 flushes non-global entries; global ones survive (CR4.PGE=1)")
+    void cr3KeepsGlobal() {
+        PagingFixture f = mapped(PagingFixture.USER_RW | EntryBits.G);
+        long other = 0x00801234L;
+        f.map(other, 0x8000, EntryLevel.PTE, PagingFixture.USER_RW, PagingFixture.UPPER);
+        Mmu mmu = f.mmu(f.controls().withPge(true));
+        mmu.translate(Access.read(VA, 3));
+        mmu.translate(Access.read(other, 3));
+        f.set(VA, EntryLevel.PTE, 0);
+        f.set(other, EntryLevel.PTE, 0);
+        mmu.loadCr3(f.root | 0x8); // same tables, different PWT: still a CR3 write
+        assertThat(mmu.translate(Access.read(VA, 3))).as("global").isOk().cameFrom(Mmu.Source.TLB);
+        assertThat(mmu.translate(Access.read(other, 3))).as("non-global").isPageFault(U);
+    }
+
+    @Test
+    @DisplayName("1.1f G is ignored without CR4.PGE: MOV CR3 flushes the entry")
+    void globalNeedsPge() {
+        PagingFixture f = mapped(PagingFixture.USER_RW | EntryBits.G);
+        Mmu mmu = f.mmu();
+        mmu.translate(Access.read(VA, 3));
+        f.set(VA, EntryLevel.PTE, 0);
+        mmu.loadCr3(f.root | 0x8);
+        assertThat(mmu.translate(Access.read(VA, 3))).isPageFault(U);
+    }
+
+    @Test
+    @DisplayName("1.1f toggling CR4.PGE flushes everything, global entries included")
+    void pgeToggle() {
+        PagingFixture f = mapped(PagingFixture.USER_RW | EntryBits.G);
+        Mmu mmu = f.mmu(f.controls().withPge(true));
+        mmu.translate(Access.read(VA, 3));
+        f.set(VA, EntryLevel.PTE, 0);
+        mmu.setControls(mmu.controls().withPge(false));
+        assertThat(mmu.translate(Access.read(VA, 3))).isPageFault(U);
+    }
+
+    @Test
+    @DisplayName("1.1f INVLPG invalidates global entries too; a non-canonical INVLPG is a NOP")
+    void invlpgGlobal() {
+        PagingFixture f = mapped(PagingFixture.USER_RW | EntryBits.G);
+        Mmu mmu = f.mmu(f.controls().withPge(true));
+        mmu.translate(Access.read(VA, 3));
+        f.set(VA, EntryLevel.PTE, 0);
+        mmu.invlpg(0x0000_8000_0000_0000L);
+        assertThat(mmu.tlb().size()).isEqualTo(1);
+        mmu.invlpg(VA);
+        assertThat(mmu.translate(Access.read(VA, 3))).isPageFault(U);
+    }
+
+    @Test
+    @DisplayName("1.1f CR0.WP applies at access time: setting it without a flush makes the next write fault")
+    void wpAtAccessTime() {
+        PagingFixture f = mapped(EntryBits.P | EntryBits.US);
+        Mmu mmu = f.mmu(f.controls().withWp(false));
+        assertThat(mmu.translate(Access.write(VA, 0))).isOk();
+        mmu.setControls(mmu.controls().withWp(true));
+        assertThat(mmu.translate(Access.write(VA, 0))).isPageFault(P | W);
+    }
+
+    @Test
+    @DisplayName("1.1f a write hitting a TLB entry with D=0 re-walks and sets D in memory")
+    void writeRewalksForDirty() {
+        PagingFixture f = mapped(PagingFixture.USER_RW);
+        Mmu mmu = f.mmu();
+        mmu.translate(Access.read(VA, 3));
+        assertThat(f.get(VA, EntryLevel.PTE) & EntryBits.D).isZero();
+        assertThat(mmu.translate(Access.write(VA, 3))).isOk().cameFrom(Mmu.Source.PSC_WALK);
+        assertThat(f.get(VA, EntryLevel.PTE) & EntryBits.D).isEqualTo(EntryBits.D);
+        assertThat(mmu.translate(Access.write(VA, 3))).cameFrom(Mmu.Source.TLB);
+    }
+
+    @Test
+    @DisplayName("1.1f A or D cleared 1->0 behind a cached entry: the CPU does not set it again")
+    void clearedDirtyNotReset() {
+        PagingFixture f = mapped(PagingFixture.USER_RW);
+        Mmu mmu = f.mmu();
+        mmu.translate(Access.write(VA, 3));
+        f.clearBits(VA, EntryLevel.PTE, EntryBits.D | EntryBits.A);
+        assertThat(mmu.translate(Access.write(VA, 3))).cameFrom(Mmu.Source.TLB);
+        assertThat(f.get(VA, EntryLevel.PTE) & (EntryBits.D | EntryBits.A)).isZero();
+    }
+
+    @Test
+    @DisplayName("1.1f paging-structure cache: a changed PDE keeps being used for other pages until INVLPG")
+    void pscStaleUpperEntry() {
+        PagingFixture f = mapped(PagingFixture.USER_RW);
+        long neighbour = VA + 0x1000;
+        f.map4k(neighbour, 0x9000);
+        long neighbourPte = f.slot(neighbour, EntryLevel.PTE);
+        Mmu mmu = f.mmu();
+        mmu.translate(Access.read(VA, 3));
+        f.set(VA, EntryLevel.PDE, 0); // the PDE now says not present
+        assertThat(mmu.translate(Access.read(neighbour, 3))).as("walk starts below the cached PDE")
+                .isOk().cameFrom(Mmu.Source.PSC_WALK).translatesTo(0x9234).readEntries(neighbourPte);
+        mmu.invlpg(VA); // INVLPG empties all paging-structure caches
+        assertThat(mmu.translate(Access.read(neighbour + 0x1000, 3))).isPageFault(U);
+    }
+
+    @Test
+    @DisplayName("1.1f a #PF invalidates the TLB and paging-structure entries for the address")
+    void faultInvalidates() {
+        PagingFixture f = mapped(PagingFixture.USER_RW);
+        Mmu mmu = f.mmu();
+        mmu.translate(Access.read(VA, 3));
+        assertThat(mmu.tlb().size()).isEqualTo(1);
+        assertThat(mmu.pagingStructureCache().size()).isEqualTo(3);
+        mmu.setControls(mmu.controls().withSmap(true));
+        assertThat(mmu.translate(Access.read(VA, 0))).isPageFault(P).cameFrom(Mmu.Source.TLB);
+        assertThat(mmu.tlb().size()).isZero();
+        assertThat(mmu.pagingStructureCache().size()).isZero();
+    }
+}
