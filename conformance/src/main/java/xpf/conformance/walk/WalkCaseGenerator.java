@@ -626,7 +626,11 @@ public final class WalkCaseGenerator {
                     if (memory.containsKey(a) || (mode == PagingMode.PAE && (a & ~0x1FL) == (root & ~0x1FL))) {
                         continue;
                     }
-                    long v = chance(0.5) ? frame(tableAddressBits()) | P | RW | US : r.nextLong();
+                    double x = r.nextDouble();
+                    long v = x < 0.3 ? frame(tableAddressBits()) | P | RW | US
+                            : x < 0.6 && !tableBases.isEmpty()
+                                    ? (tableBases.get(r.nextInt(tableBases.size())) & ~0xFFFL) | P | RW | US
+                                    : r.nextLong();   // another slot pointing at one of the path's tables, or junk
                     if (mode == PagingMode.LEGACY2) {
                         v &= 0xFFFF_FFFFL;
                     }

@@ -105,8 +105,31 @@ public final class WalkSpread {
             String level = LEVEL_NAMES[mode.ordinal()][o.walk().size() - 1];
             inc("stop=" + mode.wireName() + "/" + level + "/" + (oc == OutcomeClass.PF_RSVD ? "rsvd" : "not-present"));
         }
+        if (oc != OutcomeClass.GP_CANONICAL && oc != OutcomeClass.SS_CANONICAL && oc != OutcomeClass.GP_PDPTE) {
+            countRights(c, o);
+        }
         if (hasRepeatedEntry(o)) {
             inc("walk=repeated-entry");
+        }
+    }
+
+    /**
+     * The U/S, R/W and XD bits of every present entry the walk read, per level ({@code rights=long4/PDE/U1W0X1}); PAE
+     * PDPTEs have no rights bits and are skipped. Bit positions only (§1.1a), no walk semantics.
+     */
+    private void countRights(WalkCase c, WalkOutcome o) {
+        PagingMode mode = c.controls().mode();
+        String[] names = LEVEL_NAMES[mode.ordinal()];
+        for (int i = 0; i < o.walk().size(); i++) {
+            if (mode == PagingMode.PAE && i == 0) {
+                continue;
+            }
+            long e = c.memory().getOrDefault(o.walk().get(i), 0L);
+            if ((e & 1) == 0) {
+                continue;
+            }
+            inc("rights=" + mode.wireName() + "/" + names[i] + "/U" + (e >>> 2 & 1) + "W" + (e >>> 1 & 1)
+                    + "X" + (e >>> 63));
         }
     }
 

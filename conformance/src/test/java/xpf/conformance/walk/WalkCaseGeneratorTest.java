@@ -105,6 +105,29 @@ class WalkCaseGeneratorTest {
     }
 
     @Test
+    @DisplayName("every U/S x R/W combination at every level of every mode; XD set and clear at every pae/long level")
+    void rightsAtEveryLevel() {
+        String[][] levels = {{"legacy2", "PDE", "PTE"}, {"pae", "PDE", "PTE"},
+            {"long4", "PML4E", "PDPTE", "PDE", "PTE"}, {"long5", "PML5E", "PML4E", "PDPTE", "PDE", "PTE"}};
+        for (String[] mode : levels) {
+            for (int i = 1; i < mode.length; i++) {
+                for (String uw : new String[] {"U0W0", "U0W1", "U1W0", "U1W1"}) {
+                    String key = "rights=" + mode[0] + "/" + mode[i] + "/" + uw;
+                    long n = spread.count(key + "X0") + spread.count(key + "X1");
+                    assertThat(n).as(key).isGreaterThan(N / 2000);
+                }
+                if (!mode[0].equals("legacy2")) {
+                    String prefix = "rights=" + mode[0] + "/" + mode[i] + "/";
+                    long xd = spread.counts().entrySet().stream()
+                            .filter(e -> e.getKey().startsWith(prefix) && e.getKey().endsWith("X1"))
+                            .mapToLong(e -> e.getValue()).sum();
+                    assertThat(xd).as("XD at %s %s", mode[0], mode[i]).isGreaterThan(N / 2000);
+                }
+            }
+        }
+    }
+
+    @Test
     @DisplayName("table aliasing of every kind, with an entry read twice in some walks")
     void aliasing() {
         for (WalkCaseGenerator.Aliasing a : WalkCaseGenerator.Aliasing.values()) {
