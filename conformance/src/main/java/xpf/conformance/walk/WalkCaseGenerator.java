@@ -1,5 +1,7 @@
 package xpf.conformance.walk;
 
+import xpf.sim.walk.WalkCaseRules;
+
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
@@ -337,7 +339,7 @@ public final class WalkCaseGenerator {
             Access access = pickAccess(va);
             PagingControls c = new PagingControls(mode, wp, pse, pge, smep, smap, pke, pks, nxe, ac, pkru, pkrs, cr3);
             WalkCase wc = new WalkCase(new CpuConfig(vendor, maxPhy, page1gb), c, memory, access);
-            String problem = WalkCaseValidity.problem(wc);
+            String problem = WalkCaseRules.problem(wc);
             if (problem != null) {
                 throw new IllegalStateException("generator built an invalid case " + index + ": " + problem);
             }

@@ -1,5 +1,7 @@
 package xpf.conformance.walk;
 
+import xpf.sim.walk.WalkCaseRules;
+
 import java.util.ArrayList;
 import java.util.List;
 import java.util.TreeMap;
@@ -17,7 +19,7 @@ import xpf.model.x86.WalkCase;
  * Delta debugging for walk cases: shrinks a failing case while the failure persists, by greedy passes repeated until
  * none makes progress — drop memory entries (halves, then one by one), switch control bits off, zero PKRU/PKRS,
  * return CPU parameters to defaults and lower MAXPHYADDR, simplify the access, clear entry, VA and CR3 bits.
- * Every candidate must be valid walk-service input ({@link WalkCaseValidity}); the number of predicate calls is
+ * Every candidate must be valid walk-service input ({@link WalkCaseRules}); the number of predicate calls is
  * bounded.
  */
 public final class WalkCaseMinimiser {
@@ -58,7 +60,7 @@ public final class WalkCaseMinimiser {
     }
 
     private boolean stillFails(WalkCase candidate) {
-        if (calls >= budget || !WalkCaseValidity.isValid(candidate)) {
+        if (calls >= budget || !WalkCaseRules.valid(candidate)) {
             return false;
         }
         calls++;

@@ -1,5 +1,13 @@
 package xpf.conformance.walk;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.node.TextNode;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import xpf.sim.walk.WalkJson;
+
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -38,9 +46,14 @@ public final class WalkDifferential {
             return outcome.sameAs(o.outcome);
         }
 
-        String json() {
-            return outcome != null ? WalkJson.outcomeObject(outcome, null)
-                    : "{\"status\":\"exception\",\"message\":" + WalkJson.quote(error) + "}";
+        JsonNode json() {
+            if (outcome != null) {
+                return WalkJson.outcomeNode(null, outcome);
+            }
+            ObjectNode n = JsonNodeFactory.instance.objectNode();
+            n.put("status", "exception");
+            n.put("message", error);
+            return n;
         }
 
         String summary() {
@@ -112,12 +125,13 @@ public final class WalkDifferential {
         Observed l = Observed.of(left, minimal);
         Observed r = Observed.of(right, minimal);
         String id = String.format("walkdiff-%x-%d", seed, index);
-        String extra = "\"name\":" + WalkJson.quote("walk differential " + leftName + " vs " + rightName
-                + ", seed 0x" + Long.toHexString(seed) + " case " + index + " (minimised)")
-                + ",\"comment\":" + WalkJson.quote(leftName + ": " + l.summary() + " | " + rightName + ": "
-                + r.summary())
-                + ",\"expected\":" + l.json()
-                + ",\"description\":" + WalkJson.quote(rightName + " answered " + r.json());
-        return new Mismatch(seed, index, c, minimal, l, r, WalkJson.caseLine(minimal, id, true, extra));
+        Map<String, Object> notes = new LinkedHashMap<>();
+        notes.put("name", "walk differential " + leftName + " vs " + rightName + ", seed 0x" + Long.toHexString(seed)
+                + " case " + index + " (minimised)");
+        notes.put("comment", leftName + ": " + l.summary() + " | " + rightName + ": " + r.summary());
+        notes.put("expected", l.json());
+        notes.put("description", rightName + " answered " + r.json());
+        return new Mismatch(seed, index, c, minimal, l, r,
+                WalkJson.caseToLine(minimal, TextNode.valueOf(id), true, notes));
     }
 }

@@ -1,5 +1,7 @@
 package xpf.conformance.walk;
 
+import xpf.sim.walk.WalkCaseRules;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import org.junit.jupiter.api.BeforeAll;
@@ -23,7 +25,7 @@ class WalkCaseGeneratorTest {
         spread = new WalkSpread();
         for (int i = 0; i < N; i++) {
             WalkCaseGenerator.GeneratedCase g = gen.caseAt(i);
-            assertThat(WalkCaseValidity.problem(g.walkCase())).as("case %d", i).isNull();
+            assertThat(WalkCaseRules.problem(g.walkCase())).as("case %d", i).isNull();
             WalkOutcome o = ReferenceWalk.evaluate(g.walkCase());
             spread.add(g, o);
         }

@@ -3,6 +3,7 @@ package xpf.sim.walk;
 import java.util.Map;
 import java.util.TreeMap;
 import xpf.model.x86.Access;
+import xpf.model.x86.AccessKind;
 import xpf.model.x86.PagingMode;
 import xpf.model.x86.PfErrorCode;
 import xpf.model.x86.Vectors;
@@ -59,7 +60,8 @@ public final class WalkService {
     /** The note of docs/walk-service.md §8 for an implicit access denied by SMAP on AMD. */
     private static String amdSmapNote(WalkCase c, Mmu mmu, Mmu.Result r) {
         Access a = c.access();
-        if (c.cpu().vendor() != Vendor.AMD || !a.implicit() || !c.controls().cr4Smap()
+        // SMAP governs data accesses only: an implicit fetch denied with SMAP on is SMEP's doing, not SMAP's.
+        if (c.cpu().vendor() != Vendor.AMD || !a.implicit() || a.kind() == AccessKind.FETCH || !c.controls().cr4Smap()
                 || (r.errorCode() & PfErrorCode.P) == 0 || (r.errorCode() & PfErrorCode.RSVD) != 0) {
             return null;
         }
