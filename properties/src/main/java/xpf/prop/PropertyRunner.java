@@ -41,6 +41,12 @@ public final class PropertyRunner {
         return search(id, property, settings);
     }
 
+    /** Whether {@code settings} name a replay file recorded for {@code id}. */
+    public static boolean replays(String id, Settings settings) {
+        return settings.replay() != null
+                && ChoiceFile.read(resolveReplay(settings.replay(), settings.projectRoot())).property().equals(id);
+    }
+
     /**
      * One try whose choices come from {@code source} (the Jazzer driver's fuzzer bytes); a failure is shrunk and
      * saved like any other, its try index is -1.
