@@ -43,11 +43,18 @@ public final class JazzerDriver {
         }
     }
 
+    /** The test method that called: the first frame outside the driver, skipping lambdas of that class. */
     private static String callerId() {
-        return StackWalker.getInstance().walk(frames -> frames
-                .filter(f -> !f.getClassName().equals(JazzerDriver.class.getName()))
-                .findFirst()
-                .map(f -> f.getClassName() + "#" + f.getMethodName())
-                .orElse("unknown#fuzz"));
+        return StackWalker.getInstance().walk(frames -> {
+            var outside = frames.filter(f -> !f.getClassName().equals(JazzerDriver.class.getName())).toList();
+            if (outside.isEmpty()) {
+                return "unknown#fuzz";
+            }
+            String cls = outside.get(0).getClassName();
+            return outside.stream()
+                    .filter(f -> f.getClassName().equals(cls) && !f.getMethodName().startsWith("lambda$"))
+                    .findFirst().orElse(outside.get(0))
+                    .getMethodName().transform(m -> cls + "#" + m);
+        });
     }
 }
