@@ -11,7 +11,7 @@ import xpf.prop.shrink.ShrinkOutcome;
  *
  * @param tryIndex        index of the failing try in the seeded run (-1 when it came from a fuzzer)
  * @param original        the failing value as first found
- * @param originalChoices how many choices it took
+ * @param originalChoices the choices it was drawn from (empty when replayed from a file)
  * @param shrunk          the shrunk value itself (for renderers and programmatic checks)
  * @param shrunkText      the shrunk value as printed
  * @param choices         the shrunk choice sequence: replaying it gives {@code shrunk} and {@code failure}
@@ -22,7 +22,7 @@ import xpf.prop.shrink.ShrinkOutcome;
  * @param files           rendered files (a scenario YAML, ...)
  * @param replayCommands  commands that replay this failure, the engine's first
  */
-public record Counterexample<T>(long seed, long tryIndex, String original, int originalChoices, T shrunk,
+public record Counterexample<T>(long seed, long tryIndex, String original, ChoiceSequence originalChoices, T shrunk,
                                 String shrunkText, ChoiceSequence choices, Throwable failure, ShrinkOutcome shrink,
                                 List<String> notes, Path choiceFile, List<Path> files, List<String> replayCommands) {
     public Counterexample {

@@ -124,7 +124,7 @@ public final class PropertyRunner {
                     stats.finish(List.of()), null);
         }
         Counterexample<T> c = new Counterexample<>(file.seed(), file.tryIndex(), file.original(),
-                file.choices().length(), exec.value(), exec.describeValue(), exec.choices().recorded(),
+                ChoiceSequence.EMPTY, exec.value(), exec.describeValue(), exec.choices().recorded(),
                 exec.failure(), null, exec.context().notes(), path, List.of(), file.replay());
         return result(id, settings, new Verdict.Falsified(), 0, false, path, start, stats.finish(List.of()), c);
     }
@@ -137,15 +137,7 @@ public final class PropertyRunner {
         String signature = FailureSignature.of(found.failure());
         Throwable originalFailure = found.failure();
 
-        TryExecutor<T> replayer = executor(property, settings, false);
-        ShrinkTarget target = candidate -> {
-            int r = replayer.execute(new ReplaySource(candidate));
-            boolean interesting = r == TryExecutor.FAIL && FailureSignature.of(replayer.failure()).equals(signature);
-            Choices ch = replayer.choices();
-            return new Attempt(interesting, ch.recorded(), interesting ? ch.spans() : List.of());
-        };
-        ShrinkOutcome outcome = new Shrinker(target, property.shrinkPasses(), settings.shrink())
-                .shrink(originalChoices, spans);
+        ShrinkOutcome outcome = shrink(property, settings, originalChoices, spans, signature);
 
         // Replay the shrunk sequence once more, keeping notes: this is the run the report shows.
         TryExecutor<T> last = executor(property, settings, true);
@@ -162,9 +154,36 @@ public final class PropertyRunner {
         FailureArtifacts.Written written = FailureArtifacts.write(facts, settings.outputDir(), settings.projectRoot(),
                 last.value(), property.renderer());
         notes.addAll(written.problems());
-        return new Counterexample<>(settings.seed(), tryIndex, original, originalChoices.length(), last.value(),
+        return new Counterexample<>(settings.seed(), tryIndex, original, originalChoices, last.value(),
                 last.describeValue(), outcome.best(), failure, outcome, notes, written.choiceFile(), written.files(),
                 written.replayCommands());
+    }
+
+    /**
+     * Shrinks a failing choice sequence (a fuzzer's, a hand-edited file's) without writing anything: the shrink
+     * benchmark uses it, and so can a tool that wants a smaller counterexample from an old choice file.
+     *
+     * @throws IllegalArgumentException when {@code failing} does not make the property fail
+     */
+    public static <T> ShrinkOutcome shrink(Property<T> property, Settings settings, ChoiceSequence failing) {
+        TryExecutor<T> exec = executor(property, settings, false);
+        if (exec.execute(new ReplaySource(failing.toArray())) != TryExecutor.FAIL) {
+            throw new IllegalArgumentException("the choice sequence does not make the property fail");
+        }
+        return shrink(property, settings, exec.choices().recorded(), exec.choices().spans(),
+                FailureSignature.of(exec.failure()));
+    }
+
+    private static <T> ShrinkOutcome shrink(Property<T> property, Settings settings, ChoiceSequence failing,
+                                            List<Span> spans, String signature) {
+        TryExecutor<T> replayer = executor(property, settings, false);
+        ShrinkTarget target = candidate -> {
+            int r = replayer.execute(new ReplaySource(candidate));
+            boolean interesting = r == TryExecutor.FAIL && FailureSignature.of(replayer.failure()).equals(signature);
+            Choices ch = replayer.choices();
+            return new Attempt(interesting, ch.recorded(), interesting ? ch.spans() : List.of());
+        };
+        return new Shrinker(target, property.shrinkPasses(), settings.shrink()).shrink(failing, spans);
     }
 
     private static <T> TryExecutor<T> executor(Property<T> property, Settings settings, boolean keepNotes) {

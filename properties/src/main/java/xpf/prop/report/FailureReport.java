@@ -50,7 +50,7 @@ public final class FailureReport {
             sb.append(" (fuzzer input)\n");
         }
         if (c.shrink() != null) {
-            sb.append("  original (").append(c.originalChoices()).append(" choices):\n")
+            sb.append("  original (").append(c.originalChoices().length()).append(" choices):\n")
                     .append(indent(clip(c.original()))).append('\n');
             sb.append("  shrunk   (").append(c.choices().length()).append(" choices, ").append(c.shrink().steps())
                     .append(" shrink steps, ").append(c.shrink().attempts()).append(" attempts, ")

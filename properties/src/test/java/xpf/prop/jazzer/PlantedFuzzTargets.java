@@ -3,7 +3,9 @@ package xpf.prop.jazzer;
 import com.code_intelligence.jazzer.api.FuzzedDataProvider;
 import com.code_intelligence.jazzer.junit.FuzzTest;
 
-import xpf.prop.selftest.CacheActions;
+import xpf.prop.bench.BuggyCache;
+import xpf.prop.bench.CacheActions;
+
 
 /**
  * A fuzz target with a planted bug, for trying fuzzing by hand (the name keeps surefire from running it by default):

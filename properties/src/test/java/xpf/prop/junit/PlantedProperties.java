@@ -7,8 +7,8 @@ import static xpf.prop.Property.forAll;
 import java.nio.file.Files;
 import java.util.List;
 
+import xpf.prop.bench.CacheActions;
 import xpf.prop.report.Rendering;
-import xpf.prop.selftest.CacheActions;
 
 /**
  * Property tests with planted bugs, run only through the JUnit test kit by {@link JUnitIntegrationTest} (the class

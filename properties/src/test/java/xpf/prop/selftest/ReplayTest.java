@@ -17,6 +17,8 @@ import xpf.prop.PropertyResult;
 import xpf.prop.PropertyRunner;
 import xpf.prop.Settings;
 import xpf.prop.Verdict;
+import xpf.prop.bench.BuggyCache;
+import xpf.prop.bench.CacheActions;
 import xpf.prop.choice.ChoiceFile;
 import xpf.prop.stateful.Scenario;
 

@@ -18,6 +18,8 @@ import xpf.prop.PropertyResult;
 import xpf.prop.PropertyRunner;
 import xpf.prop.Settings;
 import xpf.prop.Verdict;
+import xpf.prop.bench.BuggyCache;
+import xpf.prop.bench.CacheActions;
 import xpf.prop.stateful.Scenario;
 
 /** §8: planted bugs are found and shrink to the known minimal counterexample, whatever the seed. */

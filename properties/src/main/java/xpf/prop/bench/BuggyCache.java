@@ -1,12 +1,12 @@
-package xpf.prop.selftest;
+package xpf.prop.bench;
 
 import java.util.HashMap;
 import java.util.Map;
 
 /**
- * A key-value store with a read cache and a planted bug: {@code put} fills the cache only for keys not cached yet,
- * so overwriting a key leaves the old value in the cache. Three specific operations expose it: put(k, a),
- * put(k, b) with b != a, get(k).
+ * A key-value store with a read cache and a planted bug, for the engine's stateful self-test and shrink benchmark:
+ * {@code put} fills the cache only for keys not cached yet, so overwriting a key leaves the old value in the cache.
+ * Three specific operations expose it: put(k, a), put(k, b) with b != a, get(k).
  */
 public final class BuggyCache {
     private final Map<Integer, Integer> store = new HashMap<>();

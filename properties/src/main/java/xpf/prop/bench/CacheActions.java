@@ -1,4 +1,4 @@
-package xpf.prop.selftest;
+package xpf.prop.bench;
 
 import static xpf.prop.Gens.ints;
 import static xpf.prop.Gens.oneOf;
@@ -53,8 +53,8 @@ public final class CacheActions {
         }
     }
 
-    static final Gen<Integer> KEYS = ints(0, 7);
-    static final Gen<Integer> VALUES = ints(0, 1000);
+    private static final Gen<Integer> KEYS = ints(0, 7);
+    private static final Gen<Integer> VALUES = ints(0, 1000);
 
     public static final Gen<Action<BuggyCache, Map<Integer, Integer>>> ACTIONS = oneOf(
             Gens.combine(KEYS, VALUES, Put::new),
