@@ -1,7 +1,6 @@
 package xpf.prop;
 
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -77,7 +76,11 @@ public final class Gens {
     /** One of the values, uniformly; shrinks towards the first. */
     @SafeVarargs
     public static <T> Gen<T> elements(T... values) {
-        return elements(Arrays.asList(values));
+        List<T> copy = new ArrayList<>(values.length);
+        for (T v : values) {
+            copy.add(v);
+        }
+        return elements(copy);
     }
 
     public static <T> Gen<T> elements(List<? extends T> values) {
@@ -91,7 +94,12 @@ public final class Gens {
     /** One of the generators, uniformly; shrinks towards the first. */
     @SafeVarargs
     public static <T> Gen<T> oneOf(Gen<? extends T>... gens) {
-        return new OneOfGen<>(Arrays.asList(gens));
+        // copied element by element: the generic varargs array itself never escapes
+        List<Gen<? extends T>> copy = new ArrayList<>(gens.length);
+        for (Gen<? extends T> g : gens) {
+            copy.add(g);
+        }
+        return new OneOfGen<>(copy);
     }
 
     public static <T> Gen<T> oneOf(List<Gen<? extends T>> gens) {

@@ -19,19 +19,17 @@ public final class FrequencyGen<T> implements Gen<T> {
         }
     }
 
-    private final Gen<? extends T>[] gens;
+    private final List<Gen<? extends T>> gens;
     private final long[] cumulative;
     private final long total;
 
-    @SuppressWarnings("unchecked")
     public FrequencyGen(List<Weighted<T>> alternatives) {
-        gens = new Gen[alternatives.size()];
+        gens = alternatives.stream().<Gen<? extends T>>map(Weighted::gen).toList();
         cumulative = new long[alternatives.size()];
         long sum = 0;
-        for (int i = 0; i < gens.length; i++) {
+        for (int i = 0; i < cumulative.length; i++) {
             sum += alternatives.get(i).weight();
             cumulative[i] = sum;
-            gens[i] = alternatives.get(i).gen();
         }
         if (sum <= 0) {
             throw new IllegalArgumentException("frequency needs a positive total weight");
@@ -47,7 +45,7 @@ public final class FrequencyGen<T> implements Gen<T> {
         while (cumulative[i] <= c) {
             i++;
         }
-        T value = gens[i].generate(choices);
+        T value = gens.get(i).generate(choices);
         choices.endSpan();
         return value;
     }

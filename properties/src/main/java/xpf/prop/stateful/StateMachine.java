@@ -20,7 +20,7 @@ import xpf.prop.Property;
  *
  * <pre>{@code
  * StateMachine<Store, Map<Integer,Integer>> m = StateMachine.builder(Store::new, HashMap::new)
- *     .actions(model -> oneOf(puts, gets))
+ *     .actions(oneOf(puts, gets))
  *     .invariant("same size", (s, model) -> assertThat(s.size()).isEqualTo(model.size()))
  *     .steps(1, 30).build();
  * Property<Scenario<Store, Map<Integer,Integer>>> p = m.property();
@@ -131,7 +131,7 @@ public final class StateMachine<S, M> {
         }
 
         /** Actions whose generator depends on the model's state (e.g. only keys that exist). */
-        public Builder<S, M> actions(Function<M, Gen<? extends Action<S, M>>> byState) {
+        public Builder<S, M> actionsByState(Function<M, Gen<? extends Action<S, M>>> byState) {
             this.actions = byState;
             return this;
         }
