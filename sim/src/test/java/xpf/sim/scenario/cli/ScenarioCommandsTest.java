@@ -119,6 +119,6 @@ class ScenarioCommandsTest {
         assertThat(r.exit()).isZero();
         assertThat(r.out()).isEqualTo("PASS bare-stale-tlb (" + STALE + ")\n1 passed, 0 failed\n");
         assertThat(r.err()).matches("(?s)bench: 1 scenarios x 3 runs \\(after 1 warm-up rounds\\): load [0-9.]+ us, "
-                + "run [0-9.]+ us, load\\+run [0-9.]+ us per scenario \\(\\d+ steps checked\\)\n");
+                + "run [0-9.]+ us, load\\+run [0-9.]+ us per scenario \\((thread CPU|wall) time; \\d+ steps checked\\)\n");
     }
 }
