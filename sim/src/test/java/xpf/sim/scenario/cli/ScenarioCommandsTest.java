@@ -35,7 +35,7 @@ class ScenarioCommandsTest {
         }
         assertThat(r.exit()).as(r.out() + r.err()).isZero();
         assertThat(r.out().lines()).hasSize((int) files + 1).allSatisfy(l -> assertThat(l)
-                .matches("PASS \\S+ \\(\\.\\./conformance/scenarios/examples/\\S+\\.yaml\\)|\\d+ passed, 0 failed"));
+                .matches("PASS \\S+ \\(\\.\\./conformance/scenarios/examples/\\S+\\.(yaml|json)\\)|\\d+ passed, 0 failed"));
         assertThat(r.out()).endsWith("\n" + files + " passed, 0 failed\n");
         assertThat(r.err()).isEmpty();
     }
