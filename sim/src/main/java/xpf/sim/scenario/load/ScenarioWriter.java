@@ -113,12 +113,12 @@ public final class ScenarioWriter {
         if (!s.bugs().isEmpty()) {
             m.put("bugs", strings(s.bugs()));
         }
-        m.put("domains", Yaml.list(s.domains().stream().map(this::domain).toList()));
+        m.put("domains", new Yaml.Block(Yaml.list(s.domains().stream().map(this::domain).toList())));
         List<Object> steps = new ArrayList<>();
         for (Step st : s.steps()) {
             steps.add(step(st));
         }
-        m.put("steps", steps);
+        m.put("steps", new Yaml.Block(steps));
         return m;
     }
 
@@ -130,7 +130,7 @@ public final class ScenarioWriter {
 
     private YMap domain(DomainSpec d) {
         Dom dom = doms.byName.get(d.name());
-        YMap m = new YMap().str("name", d.name()).str("kind", d.kind().wireName());
+        YMap m = new YMap().block().str("name", d.name()).str("kind", d.kind().wireName());
         if (d.kind().hvm() && d.paging() != null) {
             m.str("paging", d.paging().wireName());
         }

@@ -22,9 +22,20 @@ final class Yaml {
     record Scalar(String yaml) {
     }
 
+    /** A list always printed in block style, one item per line (domains, steps). */
+    record Block(List<Object> items) {
+    }
+
     /** An ordered map of key → Scalar / Map / List. */
     static final class YMap {
         final Map<String, Object> entries = new LinkedHashMap<>();
+        /** Printed in block style even when it would fit on a line (a domain). */
+        boolean block;
+
+        YMap block() {
+            block = true;
+            return this;
+        }
 
         YMap put(String key, Object value) {
             if (value != null) {
@@ -64,6 +75,12 @@ final class Yaml {
     /** A value written by a person (an expectation): numbers stay plain, everything else as {@link #string}. */
     static Scalar value(String s) {
         return NUMBER.matcher(s).matches() ? new Scalar(s) : string(s);
+    }
+
+    /** A map key: plain for names and hex offsets, quoted when YAML could read it as something else. */
+    static String key(String k) {
+        boolean plain = PLAIN.matcher(k).matches() && !WORDS.contains(k.toLowerCase(java.util.Locale.ROOT));
+        return plain || k.matches("0x[0-9a-f]+") ? k : quote(k);
     }
 
     static Scalar null_() {
@@ -110,7 +127,7 @@ final class Yaml {
     }
 
     private static void entry(String key, Object v, int indent, StringBuilder b) {
-        String k = PLAIN.matcher(key).matches() || key.matches("0x[0-9a-f]+") ? key : quote(key);
+        String k = key(key);
         b.append(" ".repeat(indent)).append(k).append(':');
         String flow = flow(v);
         if (flow != null && indent + k.length() + 2 + flow.length() <= WIDTH) {
@@ -118,7 +135,7 @@ final class Yaml {
             return;
         }
         b.append('\n');
-        nested(v, indent + 2, b);
+        nested(v instanceof Block bl ? bl.items() : v, indent + 2, b);
     }
 
     private static void nested(Object v, int indent, StringBuilder b) {
@@ -150,10 +167,16 @@ final class Yaml {
         nested(item, indent + 2, b);
     }
 
-    /** The one-line flow form ({@code {a: 1}}, {@code [x, y]}; a scalar as is). */
+    /** The one-line flow form ({@code {a: 1}}, {@code [x, y]}; a scalar as is), or null for block-only values. */
     static String flow(Object v) {
         if (v instanceof Scalar s) {
             return s.yaml();
+        }
+        if (v instanceof Block bl) {
+            return bl.items().isEmpty() ? "[]" : null;
+        }
+        if (v instanceof YMap m && m.block) {
+            return null;
         }
         StringBuilder b = new StringBuilder();
         if (v instanceof YMap m) {
@@ -164,9 +187,11 @@ final class Yaml {
                     b.append(", ");
                 }
                 first = false;
-                String k = PLAIN.matcher(e.getKey()).matches() || e.getKey().matches("0x[0-9a-f]+") ? e.getKey()
-                        : quote(e.getKey());
-                b.append(k).append(": ").append(flow(e.getValue()));
+                String f = flow(e.getValue());
+                if (f == null) {
+                    return null;
+                }
+                b.append(key(e.getKey())).append(": ").append(f);
             }
             return b.append('}').toString();
         }
@@ -176,7 +201,11 @@ final class Yaml {
             if (i > 0) {
                 b.append(", ");
             }
-            b.append(flow(l.get(i)));
+            String f = flow(l.get(i));
+            if (f == null) {
+                return null;
+            }
+            b.append(f);
         }
         return b.append(']').toString();
     }
