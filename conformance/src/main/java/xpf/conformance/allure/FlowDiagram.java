@@ -114,41 +114,39 @@ public final class FlowDiagram {
                         "entry_PF → handle_exception", "x86_64/entry.S"),
                 n("dpf", 250, 180, 320, 44, calls("do_page_fault", "handle_PF"), "do_page_fault (handle_PF)",
                         "traps.c: fault in guest or in Xen?"),
+                out("panic", 620, 180, 180, 44, Set.of(OutcomeClass.PANIC), any(), "Xen panic", "FATAL PAGE FAULT"),
                 n("fixup", 250, 250, 320, 44, calls("fixup_page_fault"), "fixup_page_fault",
                         "a \"special case\" Xen handles itself?"),
-                n("ptwr", 20, 330, 150, 44, calls("ptwr_do_page_fault", "pv_ro_page_fault", "ptwr_emulated_update",
-                        "x86_emulate"), "ptwr: PT write", "validate + emulate"),
-                n("ldt", 180, 330, 110, 44, calls("handle_gdt_ldt_mapping_fault", "handle_ldt_mapping_fault",
-                        "pv_map_ldt_shadow_page"), "LDT mapping", "lazy shadow"),
-                n("spurious", 300, 330, 110, 44, calls("spurious_page_fault", "__page_fault_type",
+                n("ptwr", 20, 340, 80, 44, calls("ptwr_do_page_fault", "pv_ro_page_fault", "ptwr_emulated_update",
+                        "x86_emulate"), "ptwr", "PT write"),
+                n("ldt", 106, 340, 80, 44, calls("handle_gdt_ldt_mapping_fault", "handle_ldt_mapping_fault",
+                        "pv_map_ldt_shadow_page"), "LDT", "lazy map"),
+                n("spurious", 192, 340, 80, 44, calls("spurious_page_fault", "__page_fault_type",
                         "__spurious_page_fault"), "spurious", "stale TLB"),
-                n("shadow", 20, 390, 150, 44, calls("paging_fault", "sh_page_fault"), "paging_fault",
-                        "shadow / log-dirty"),
-                n("mmio", 180, 390, 230, 44, calls("mmio_ro_do_page_fault"), "mmio_ro_do_page_fault",
-                        "read-only MMIO (dom0)"),
-                out("fixed", 20, 470, 390, 44, Set.of(OutcomeClass.FIXED, OutcomeClass.EMULATED), any(),
+                n("shadow", 278, 340, 80, 44, calls("paging_fault", "sh_page_fault"), "shadow", "log-dirty"),
+                n("mmio", 364, 340, 80, 44, calls("mmio_ro_do_page_fault"), "MMIO ro", "dom0"),
+                out("fixed", 20, 430, 424, 44, Set.of(OutcomeClass.FIXED, OutcomeClass.EMULATED), any(),
                         "fixed silently / emulated", "the guest never sees the fault"),
-                n("inject", 470, 330, 330, 44, calls("pv_inject_page_fault", "propagate_page_fault",
+                n("inject", 470, 340, 330, 44, calls("pv_inject_page_fault", "propagate_page_fault",
                         "pv_inject_event"), "pv_inject_page_fault", "(propagate_page_fault in 3.1): forward it"),
-                n("bounce", 470, 400, 330, 44, calls("create_bounce_frame", "test_all_events"),
-                        "create_bounce_frame", "frame on the guest kernel stack"),
-                out("handler", 470, 470, 330, 44, Set.of(OutcomeClass.DELIVERED), any(),
-                        "guest #PF handler runs", "the one registered with set_trap_table"),
-                out("crash", 470, 540, 160, 44, Set.of(OutcomeClass.DOMAIN_CRASH, OutcomeClass.TRIPLE_FAULT), any(),
-                        "domain_crash", "no handler / bad stack"),
-                out("panic", 640, 540, 160, 44, Set.of(OutcomeClass.PANIC), any(), "Xen panic",
-                        "FATAL PAGE FAULT"),
+                n("bounce", 470, 410, 330, 44, calls("create_bounce_frame", "test_all_events"),
+                        "create_bounce_frame", "exception frame on the guest kernel stack"),
+                out("handler", 470, 490, 200, 44, Set.of(OutcomeClass.DELIVERED), any(), "guest #PF handler",
+                        "from set_trap_table"),
+                out("crash", 680, 490, 120, 44, Set.of(OutcomeClass.DOMAIN_CRASH, OutcomeClass.TRIPLE_FAULT), any(),
+                        "domain_crash", "no handler"),
                 out("nofault", 620, 40, 180, 44, Set.of(OutcomeClass.OK, OutcomeClass.HYPERCALL), any(),
                         "no fault", "access / hypercall done"));
         List<Edge> edges = List.of(new Edge("pf", "entry", ""), new Edge("entry", "dpf", ""),
-                new Edge("dpf", "fixup", ""), new Edge("fixup", "ptwr", "special"), new Edge("fixup", "ldt", ""),
+                new Edge("dpf", "panic", ""), new Edge("dpf", "fixup", ""),
+                new Edge("fixup", "ptwr", "special case"), new Edge("fixup", "ldt", ""),
                 new Edge("fixup", "spurious", ""), new Edge("fixup", "shadow", ""), new Edge("fixup", "mmio", ""),
                 new Edge("ptwr", "fixed", ""), new Edge("ldt", "fixed", ""), new Edge("spurious", "fixed", ""),
                 new Edge("shadow", "fixed", ""), new Edge("mmio", "fixed", ""),
-                new Edge("fixup", "inject", "not special"), new Edge("inject", "bounce", ""),
-                new Edge("bounce", "handler", ""), new Edge("bounce", "crash", ""), new Edge("dpf", "panic", ""));
+                new Edge("fixup", "inject", "not special: forward"), new Edge("inject", "bounce", ""),
+                new Edge("bounce", "handler", ""), new Edge("bounce", "crash", ""));
         // entry.S is assembly: when the #PF and do_page_fault are both on the path, so is the entry stub.
-        return new Flow("Xen PV page fault (seed mail, PV)", 820, 610, nodes, edges,
+        return new Flow("Xen PV page fault (seed mail, PV)", 820, 550, nodes, edges,
                 List.<String[]>of(new String[] {"entry", "pf", "dpf"}));
     }
 
@@ -158,41 +156,41 @@ public final class FlowDiagram {
         String resume = svm ? "VMRUN" : "VMRESUME";
         List<Node> nodes = List.of(
                 n("exit", 230, 40, 360, 44, kind(TraceEvent.Kind.VMEXIT, null), exit,
-                        "exitinfo2 / exit qualification = va"),
+                        svm ? "exitinfo1 = error code, exitinfo2 = va" : "exit qualification = va"),
+                out("nofault", 620, 40, 180, 44, Set.of(OutcomeClass.OK), any(), "no fault", "access done"),
                 n("handler", 230, 110, 360, 44, calls("svm_vmexit_handler", "vmx_vmexit_handler"), handler,
                         svm ? "hvm/svm/svm.c" : "hvm/vmx/vmx.c"),
                 n("paging", 230, 180, 360, 44, calls("paging_fault", "svm_do_page_fault", "vmx_do_page_fault",
                         "shadow_fault"), "paging_fault", "(svm_do_page_fault → shadow_fault in 3.0.x)"),
                 n("sh", 230, 250, 360, 44, calls("sh_page_fault", "guest_walk_tables"), "sh_page_fault",
-                        "mm/shadow/multi.c: a shadow artefact or a real guest fault?"),
-                out("fixed", 20, 340, 130, 44, Set.of(OutcomeClass.FIXED), any(), "fixed", "shadow fixup"),
-                new Node("emul", 160, 340, 130, 44, List.of("emulated", "PT write (x86_emulate)"),
+                        "shadow artefact or real guest fault?"),
+                out("crash", 620, 250, 180, 44, Set.of(OutcomeClass.DOMAIN_CRASH, OutcomeClass.PANIC), any(),
+                        "domain_crash / panic", "e.g. shadow memory exhausted"),
+                out("fixed", 20, 340, 120, 44, Set.of(OutcomeClass.FIXED), any(), "fixed", "shadow fixup"),
+                new Node("emul", 150, 340, 130, 44, List.of("emulated", "PT write (x86_emulate)"),
                         calls("x86_emulate"), Set.of(OutcomeClass.EMULATED), e -> !fixupStartsWith(e, "mmio")),
-                new Node("mmio", 300, 340, 110, 44, List.of("MMIO", "device model"),
+                new Node("mmio", 290, 340, 110, 44, List.of("MMIO", "device model"),
                         calls("handle_mmio_with_translation", "handle_mmio"), Set.of(OutcomeClass.EMULATED),
                         e -> fixupStartsWith(e, "mmio")),
-                new Node("inject", 450, 340, 350, 44, List.of("hvm_inject_page_fault",
+                new Node("inject", 430, 340, 370, 44, List.of("hvm_inject_page_fault",
                         (svm ? "svm_inject_event: EVENTINJ" : "vmx_inject_event: entry info") + ", CR2; #DF combine"),
                         calls("hvm_inject_page_fault", "hvm_inject_event", "svm_inject_event", "vmx_inject_event",
                                 "__vmx_inject_exception", "svm_inject_exception", "vmx_inject_hw_exception",
                                 "hvm_combine_hw_exceptions"),
                         Set.of(OutcomeClass.INJECTED, OutcomeClass.DOUBLE_FAULT), any()),
-                out("triple", 620, 420, 180, 44, Set.of(OutcomeClass.TRIPLE_FAULT), any(), "triple fault",
-                        "hvm_triple_fault → shutdown"),
-                out("crash", 450, 420, 160, 44, Set.of(OutcomeClass.DOMAIN_CRASH, OutcomeClass.PANIC), any(),
-                        "domain_crash / panic", ""),
-                n("retry", 20, 500, 390, 44, kind(TraceEvent.Kind.RESUME, null), resume + ": guest retries",
-                        "it never sees the fault"),
-                new Node("deliver", 450, 500, 350, 44, List.of(resume + ": guest #PF handler",
-                        "through the guest IDT, CR2 from the VMCB/VMCS"), none(),
-                        Set.of(OutcomeClass.INJECTED, OutcomeClass.DOUBLE_FAULT), any()),
-                out("nofault", 620, 40, 180, 44, Set.of(OutcomeClass.OK), any(), "no fault", "access done"));
+                out("triple", 650, 420, 150, 44, Set.of(OutcomeClass.TRIPLE_FAULT), any(), "triple fault",
+                        "hvm_triple_fault"),
+                out("retry", 20, 500, 380, 44, Set.of(OutcomeClass.FIXED, OutcomeClass.EMULATED), any(),
+                        resume + ": guest retries", "it never sees the fault"),
+                new Node("deliver", 430, 500, 370, 44, List.of(resume + ": guest #PF handler",
+                        "through the guest IDT, CR2 from the " + (svm ? "VMCB" : "VMCS")), none(),
+                        Set.of(OutcomeClass.INJECTED, OutcomeClass.DOUBLE_FAULT), any()));
         List<Edge> edges = List.of(new Edge("exit", "handler", ""), new Edge("handler", "paging", ""),
-                new Edge("paging", "sh", ""), new Edge("sh", "fixed", "handled"), new Edge("sh", "emul", ""),
-                new Edge("sh", "mmio", ""), new Edge("sh", "inject", "real guest fault"),
+                new Edge("paging", "sh", ""), new Edge("sh", "crash", ""), new Edge("sh", "fixed", "handled by Xen"),
+                new Edge("sh", "emul", ""), new Edge("sh", "mmio", ""), new Edge("sh", "inject", "real guest fault"),
                 new Edge("fixed", "retry", ""), new Edge("emul", "retry", ""), new Edge("mmio", "retry", ""),
-                new Edge("inject", "deliver", ""), new Edge("inject", "triple", ""), new Edge("sh", "crash", ""));
-        return new Flow("Xen HVM page fault (seed mail, " + (svm ? "SVM" : "VMX") + ", shadow paging)", 820, 570,
+                new Edge("inject", "deliver", ""), new Edge("inject", "triple", ""));
+        return new Flow("Xen HVM page fault (seed mail, " + (svm ? "SVM" : "VMX") + ", shadow paging)", 820, 550,
                 nodes, edges, List.of());
     }
 
@@ -235,7 +233,6 @@ public final class FlowDiagram {
         Map<String, Node> byId = new LinkedHashMap<>();
         f.nodes().forEach(nd -> byId.put(nd.id(), nd));
         Set<String> lit = new LinkedHashSet<>();
-        String reached = null;
         for (Node nd : f.nodes()) {
             for (TraceEvent e : events) {
                 if (e.kind() == TraceEvent.Kind.OUTCOME) {
@@ -248,11 +245,12 @@ public final class FlowDiagram {
                 }
             }
         }
-        // The reached outcome: the last outcome node (in drawing order) that the step's OUTCOME event lights.
+        // The reached outcomes: the outcome nodes the step's OUTCOME event lights (red when the step failed).
+        Set<String> reachedOutcomes = new LinkedHashSet<>();
         for (Node nd : f.nodes()) {
             if (!nd.outcomes().isEmpty() && lit.contains(nd.id()) && events.stream().anyMatch(e -> e.kind()
                     == TraceEvent.Kind.OUTCOME && nd.outcomes().contains(outcomeOf(e)) && nd.outcomeFilter().test(e))) {
-                reached = nd.id();
+                reachedOutcomes.add(nd.id());
             }
         }
         for (String[] imp : f.implied()) {
@@ -295,29 +293,38 @@ public final class FlowDiagram {
             Node a = byId.get(e.from());
             Node z = byId.get(e.to());
             boolean on = lit.contains(a.id()) && lit.contains(z.id());
-            int x1 = a.x() + a.w() / 2;
-            int y1 = a.y() + a.h();
-            int x2 = z.x() + z.w() / 2;
-            int y2 = z.y();
-            if (z.y() <= a.y()) { // sideways
-                y1 = a.y() + a.h() / 2;
-                y2 = z.y() + z.h() / 2;
-                x1 = a.x() + (x2 > x1 ? a.w() : 0);
-                x2 = z.x() + (x2 > x1 ? 0 : z.w());
+            String d;
+            int lx;
+            int ly;
+            if (z.y() >= a.y() + a.h()) { // below: down, across on a bus just under the source, down
+                int x1 = a.x() + a.w() / 2;
+                int y1 = a.y() + a.h();
+                int x2 = z.x() + z.w() / 2;
+                int y2 = z.y();
+                int ym = Math.min(y1 + 18, y2 - 8);
+                d = "M" + x1 + "," + y1 + " V" + ym + " H" + x2 + " V" + y2;
+                lx = x2 + 5;
+                ly = y2 - 8;
+            } else { // beside: straight across between the facing sides
+                boolean right = z.x() > a.x();
+                int x1 = right ? a.x() + a.w() : a.x();
+                int x2 = right ? z.x() : z.x() + z.w();
+                int y = a.y() + a.h() / 2;
+                d = "M" + x1 + "," + y + " H" + x2;
+                lx = Math.min(x1, x2) + 6;
+                ly = y - 5;
             }
-            b.append("<path d=\"M").append(x1).append(',').append(y1).append(" L").append(x2).append(',').append(y2)
-                    .append("\" stroke=\"").append(on ? "#1f6fb5" : "#bbb").append("\" stroke-width=\"")
-                    .append(on ? 3 : 1.2).append("\" fill=\"none\" marker-end=\"url(#").append(on ? 'b' : 'a')
-                    .append(")\"/>\n");
+            b.append("<path d=\"").append(d).append("\" stroke=\"").append(on ? "#1f6fb5" : "#bbb")
+                    .append("\" stroke-width=\"").append(on ? 3 : 1.2).append("\" fill=\"none\" marker-end=\"url(#")
+                    .append(on ? 'b' : 'a').append(")\"/>\n");
             if (!e.label().isEmpty()) {
-                b.append("<text x=\"").append((x1 + x2) / 2 + 4).append("\" y=\"").append((y1 + y2) / 2)
-                        .append("\" font-size=\"10\" fill=\"").append(on ? "#1f6fb5" : "#888").append("\">")
-                        .append(esc(e.label())).append("</text>\n");
+                b.append("<text x=\"").append(lx).append("\" y=\"").append(ly).append("\" font-size=\"10\" fill=\"")
+                        .append(on ? "#1f6fb5" : "#888").append("\">").append(esc(e.label())).append("</text>\n");
             }
         }
         for (Node nd : f.nodes()) {
             boolean on = lit.contains(nd.id());
-            boolean bad = failed && nd.id().equals(reached);
+            boolean bad = failed && reachedOutcomes.contains(nd.id());
             boolean exp = nd.id().equals(expectedNode);
             String fill = bad ? "#fbe0df" : on ? "#dcecfa" : "#f6f6f6";
             String stroke = bad ? "#c9302c" : on ? "#1f6fb5" : exp ? "#2e8b57" : "#c8c8c8";
