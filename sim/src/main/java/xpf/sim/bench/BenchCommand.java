@@ -64,6 +64,7 @@ public final class BenchCommand implements Callable<Integer> {
             }
             n.put("cores", Runtime.getRuntime().availableProcessors());
             n.put("jdk", System.getProperty("java.version"));
+            n.put("clock", Measure.cpuTime() ? "thread-cpu" : "wall");
             out.println(n.toString());
         } else {
             out.printf("%-24s %16s  %-12s %s%n", "figure", "value", "unit", "goal");
@@ -71,8 +72,9 @@ public final class BenchCommand implements Callable<Integer> {
                 out.printf("%-24s %,16.0f  %-12s %s%n", f.key(), f.value(), f.unit(),
                         f.goal() > 0 ? String.format("%s %,.0f", f.meetsGoal() ? "met:" : "NOT met:", f.goal()) : "-");
             }
-            out.printf("%n%d cores, Java %s%n", Runtime.getRuntime().availableProcessors(),
-                    System.getProperty("java.version"));
+            out.printf("%n%d cores, Java %s; rates per %s of the measuring thread%n",
+                    Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"),
+                    Measure.cpuTime() ? "CPU-second" : "wall-clock second");
         }
         out.flush();
         return ExitCodes.OK;

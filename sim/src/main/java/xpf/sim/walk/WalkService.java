@@ -32,7 +32,7 @@ public final class WalkService {
         if (!mmu.pdpteValid()) {
             return WalkOutcome.exception(Vectors.GP, PDPTE_NOTE);
         }
-        Mmu.Result r = mmu.translate(c.access());
+        Mmu.Result r = mmu.translate(c.access(), false);
         return switch (r.outcome()) {
             case GP -> WalkOutcome.exception(Vectors.GP, null);
             case SS -> WalkOutcome.exception(Vectors.SS, null);
