@@ -88,7 +88,7 @@ public final class ReportCommand implements Callable<Integer> {
         if (r.singleFile() != null) {
             out.println("single file: " + r.singleFile());
         }
-        out.println("results: " + r.summary().line() + " (" + r.summary().total() + " tests)");
+        out.println("totals: " + r.summary().line() + " (" + r.summary().total() + " tests)");
         if (r.historyCarried()) {
             out.println("history: trends continued from the previous report");
         }

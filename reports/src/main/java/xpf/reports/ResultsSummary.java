@@ -97,12 +97,15 @@ public record ResultsSummary(Map<String, Integer> statuses, int total, SortedSet
         return statuses.getOrDefault(status, 0);
     }
 
-    /** {@code 3 passed, 1 failed, 1 broken, 1 skipped} in that order. */
+    /**
+     * {@code passed 3, failed 1, broken 1, skipped 1} (status first: the words "N passed, N failed" are the closing
+     * line of a test run in CI logs, and a report is not a test run).
+     */
     public String line() {
         List<String> parts = new ArrayList<>();
         for (String s : List.of("passed", "failed", "broken", "skipped", "unknown")) {
-            if (s.equals("passed") || count(s) > 0) {
-                parts.add(count(s) + " " + s);
+            if (!s.equals("unknown") || count(s) > 0) {
+                parts.add(s + " " + count(s));
             }
         }
         return String.join(", ", parts);

@@ -171,8 +171,8 @@ public final class XpfContent implements Aggregator2 {
         List<TestResult> sorted = new ArrayList<>(results);
         sorted.sort((a, b) -> String.valueOf(a.getName()).compareTo(String.valueOf(b.getName())));
         for (TestResult r : sorted) {
-            if (r.findAllLabels(ScenarioLabels.OUTCOME).isEmpty()) {
-                continue; // only scenario results carry rule tags as stories
+            if (r.findOneLabel(ScenarioLabels.XEN).isEmpty()) {
+                continue; // only scenario results (any verdict) carry rule tags as stories
             }
             for (String story : r.findAllLabels("story")) {
                 if (story.equals("untagged")) {

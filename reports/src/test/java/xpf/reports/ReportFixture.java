@@ -112,6 +112,7 @@ final class ReportFixture {
         titles.put("1.1d", "rights: U/S and R/W");
         titles.put("1.1g", "error code bits");
         titles.put("pv.2.3d", "ptwr: guest kernel write to its own page table");
+        titles.put("pv.2.4", "GDT/LDT shadow area");
         Map<String, List<String>> scen = new LinkedHashMap<>();
         scen.put("1.1a", List.of("x86/bare-non-canonical.yaml"));
         scen.put("1.1d", List.of("x86/bare-read-and-user-write.yaml"));

@@ -157,7 +157,7 @@ public final class AllureScenarioRecorder {
         }
         b.append("\n\n");
         if (r.sourceFile() != null) {
-            b.append("**File** `").append(r.sourceFile()).append("`\n\n");
+            b.append("**File** `").append(display(r.sourceFile())).append("`\n\n");
         }
         String replay = replay(r, v);
         if (replay != null) {
@@ -174,9 +174,16 @@ public final class AllureScenarioRecorder {
             return r.replayCommand();
         }
         if (r.sourceFile() != null && v.kind() == ScenarioVerdict.Kind.FAILED) {
-            return "./xpf replay " + r.sourceFile();
+            return "./xpf replay " + display(r.sourceFile());
         }
         return null;
+    }
+
+    /** A path as people type it: relative to the working directory (the repository root) when under it. */
+    static String display(Path p) {
+        Path abs = p.toAbsolutePath().normalize();
+        Path cwd = Path.of("").toAbsolutePath().normalize();
+        return abs.startsWith(cwd) ? cwd.relativize(abs).toString() : p.toString();
     }
 
     private void addSteps(List<XenCallTrace.CallStep> steps) {

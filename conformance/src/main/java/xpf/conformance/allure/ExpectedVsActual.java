@@ -16,10 +16,11 @@ public final class ExpectedVsActual {
     public static String html(ScenarioReport r) {
         StringBuilder b = new StringBuilder();
         b.append("<!DOCTYPE html><html><head><meta charset=\"utf-8\"><style>")
-                .append("body{font-family:DejaVu Sans,Arial,sans-serif;font-size:13px;margin:8px}")
-                .append("table{border-collapse:collapse;width:100%}th,td{border:1px solid #ccc;padding:4px 6px;")
+                .append("body{font-family:DejaVu Sans,Arial,sans-serif;font-size:12px;margin:6px}")
+                .append("table{border-collapse:collapse;width:100%;table-layout:fixed}")
+                .append("th,td{border:1px solid #ccc;padding:3px 5px;overflow-wrap:anywhere;")
                 .append("vertical-align:top;text-align:left}th{background:#f0f0f0}code{font-family:DejaVu Sans Mono,")
-                .append("monospace;font-size:12px}tr.bad td{background:#fbe0df}tr.ok td.v{color:#2b6b2b}")
+                .append("monospace;font-size:11px}th.n,td.n{width:2.5em}tr.bad td{background:#fbe0df}tr.ok td.v{color:#2b6b2b}")
                 .append("</style></head><body>");
         b.append("<p><b>").append(FlowDiagram.esc(r.scenario().name())).append("</b> — ")
                 .append(FlowDiagram.esc(r.scenario().machine().xen().wireName())).append(", ")
@@ -31,7 +32,7 @@ public final class ExpectedVsActual {
             return b.toString();
         }
         boolean withRef = !r.reference().isEmpty();
-        b.append("<table><tr><th>step</th><th>operation</th><th>expected (scenario)</th><th>actual (simulator)</th>");
+        b.append("<table><tr><th class=\"n\">step</th><th>operation</th><th>expected (scenario)</th><th>actual (simulator)</th>");
         if (withRef) {
             b.append("<th>reference model</th>");
         }
@@ -39,7 +40,7 @@ public final class ExpectedVsActual {
         for (ScenarioRunner.StepResult s : run.steps()) {
             List<ReferenceAnswer> ref = r.reference().stream().filter(a -> a.step() == s.index()).toList();
             boolean bad = !s.passed() || ref.stream().anyMatch(a -> !a.agrees());
-            b.append("<tr class=\"").append(bad ? "bad" : "ok").append("\"><td>").append(s.index() + 1)
+            b.append("<tr class=\"").append(bad ? "bad" : "ok").append("\"><td class=\"n\">").append(s.index() + 1)
                     .append("</td><td><code>").append(FlowDiagram.esc(XenCallTrace.opLabel(run, s)))
                     .append("</code></td><td><code>")
                     .append(s.step().expect() == null ? "(none)"
