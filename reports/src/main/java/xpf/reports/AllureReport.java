@@ -33,7 +33,7 @@ import xpf.conformance.allure.ResultsFolder;
  * }</pre>
  * Before generating it prepares the results folder: {@code categories.json} (always), the previous report's
  * {@code history/} (so trends continue; unless the results already have one), {@code executor.json} (build number
- * for the trend axis; unless present) and {@code environment.properties} (merged run records, then what the results
+ * for the trend axis; {@code XPF_BUILD_NAME} / {@code XPF_BUILD_URL} name and link the CI build) and {@code environment.properties} (merged run records, then what the results
  * say: Xen profiles and vendors of the scenarios, property seeds and tries). The report is built even when results
  * failed; Google Analytics is left out (the generator's GaPlugin is dropped and its script tag removed).
  */
@@ -131,17 +131,21 @@ public final class AllureReport {
         if (o.history() != null || !Files.isDirectory(results.resolve("history"))) {
             carried = ResultsFolder.copyHistory(history, results);
         }
-        if (!Files.exists(results.resolve("executor.json"))) {
-            int order = buildOrder(results);
-            ObjectNode ex = JSON.createObjectNode();
-            boolean ci = "true".equals(System.getenv("CI"));
-            ex.put("name", ci ? "CI (.ci/run)" : "xpf report");
-            ex.put("type", ci ? "ci" : "local");
-            ex.put("buildOrder", order);
-            ex.put("buildName", "xpf run #" + order);
-            ex.put("reportName", o.reportName());
-            write(results.resolve("executor.json"), ex);
+        // executor.json: always ours (allure-maven leaves its own), numbered after the carried history's last build.
+        int order = buildOrder(results);
+        ObjectNode ex = JSON.createObjectNode();
+        boolean ci = "true".equals(System.getenv("CI"));
+        ex.put("name", ci ? "CI (.ci/run)" : "xpf report");
+        ex.put("type", ci ? "ci" : "local");
+        ex.put("buildOrder", order);
+        String buildName = System.getenv("XPF_BUILD_NAME");
+        ex.put("buildName", buildName == null || buildName.isBlank() ? "xpf run #" + order : buildName);
+        String buildUrl = System.getenv("XPF_BUILD_URL");
+        if (buildUrl != null && !buildUrl.isBlank()) {
+            ex.put("buildUrl", buildUrl);
         }
+        ex.put("reportName", o.reportName());
+        write(results.resolve("executor.json"), ex);
         Map<String, String> env = new LinkedHashMap<>();
         Map<String, String> merged = Environment.merged(results);
         if (!merged.containsKey(Environment.JDK)) {

@@ -81,18 +81,21 @@ public final class XpfContent implements Aggregator2 {
         TreeSet<String> outcomes = new TreeSet<>();
         int scenarios = 0;
         for (TestResult r : results) {
+            if (r.findOneLabel(ScenarioLabels.XEN).isEmpty()) {
+                continue; // not a scenario result
+            }
+            String epic = r.findOneLabel("epic").orElse("other");
+            statusByEpic.computeIfAbsent(epic, k -> new TreeMap<>())
+                    .merge(r.getStatus() == null ? "unknown" : r.getStatus().value(), 1, Integer::sum);
             List<String> oc = r.findAllLabels(ScenarioLabels.OUTCOME);
             if (oc.isEmpty()) {
-                continue;
+                continue; // broken before a step ended, or skipped: no outcome
             }
             scenarios++;
-            String epic = r.findOneLabel("epic").orElse("other");
             for (String o : oc) {
                 byEpic.computeIfAbsent(epic, k -> new TreeMap<>()).merge(o, 1, Integer::sum);
                 outcomes.add(o);
             }
-            statusByEpic.computeIfAbsent(epic, k -> new TreeMap<>())
-                    .merge(r.getStatus() == null ? "unknown" : r.getStatus().value(), 1, Integer::sum);
         }
         ObjectNode n = JSON.createObjectNode();
         n.put("scenarios", scenarios);

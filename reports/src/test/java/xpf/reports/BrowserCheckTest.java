@@ -96,7 +96,7 @@ class BrowserCheckTest {
         assertThat(text).contains("XPF: XEN OUTCOMES OF 5 SCENARIO RESULTS").contains("2 / 3 catalogued paths")
                 .contains("LDT mapped").contains("walks_per_s");
         assertThat(text).contains("Behaviors").contains("xpf");
-        chromium.screenshot(url, work.resolve("overview.png"), 1400, 1000);
+        chromium.screenshot(url, work.resolve("overview.png"), 1400, 1300);
     }
 
     @Test
@@ -115,6 +115,20 @@ class BrowserCheckTest {
                 .contains("expected vs actual").contains("Xen flow");
         assertThat(text).contains("Severity").contains("Categories: Xen semantics violated");
         chromium.screenshot(url, work.resolve("failing-result.png"), 1400, 1500);
+    }
+
+    @Test
+    @DisplayName("the xpf tab shows the outcome mix, the coverage catalogue, the rule table and the bench figures")
+    void xpfTab() throws Exception {
+        String url = server.url("xpf-check.html?wait=Rule%20coverage&route=xpf");
+        String text = seen(chromium.dumpDom(url));
+        assertThat(text).contains("Outcome mix").contains("HVM-SVM").contains("PV").contains("x86");
+        assertThat(text).contains("xpf.properties.PvFaultProperties#specialFaultsAreFixedSilently")
+                .containsPattern("LDT mapped\\s+path\\s+0\\s+0 %\\s+1(\\.0)? %\\s+NOT MET");
+        assertThat(text).containsPattern("pv.2.4\\s+GDT/LDT shadow area\\s+no scenario")
+                .contains("demo/failing-demo.yaml");
+        assertThat(text).contains("walks_per_s").contains("21.5 M");
+        chromium.screenshot(url, work.resolve("xpf-tab.png"), 1400, 1300);
     }
 
     @Test

@@ -99,8 +99,8 @@ final class ReportFixture {
         rec.record(pvPtwrFixture());
         rec.record(svmInjectFixture());
 
-        ResultsFolder.writeCoverage(results, "PvFaultProperties/specialFaultsAreFixedSilently", """
-                {"property":"PvFaultProperties/specialFaultsAreFixedSilently","tries":2000,"discarded":12,
+        ResultsFolder.writeCoverage(results, "xpf.properties.PvFaultProperties#specialFaultsAreFixedSilently", """
+                {"property":"xpf.properties.PvFaultProperties#specialFaultsAreFixedSilently","tries":2000,"discarded":12,
                  "categories":{"path":[{"label":"ptwr emulated","count":612,"percent":30.6},
                                        {"label":"forwarded from kernel","count":540,"percent":27.0}]},
                  "coverage":[{"category":"path","label":"ptwr emulated","minPercent":5.0,"minCount":0,"count":612,"percent":30.6,"met":true},

@@ -37,8 +37,8 @@
     }
 
     function fmt(n) {
-        if (n >= 1e6) { return (n / 1e6).toFixed(n >= 1e7 ? 0 : 1) + ' M'; }
-        if (n >= 1e4) { return (n / 1e3).toFixed(0) + ' k'; }
+        if (n >= 1e6) { return Number((n / 1e6).toPrecision(3)) + ' M'; }
+        if (n >= 1e4) { return Number((n / 1e3).toPrecision(3)) + ' k'; }
         return String(Math.round(n * 100) / 100);
     }
 
@@ -144,17 +144,21 @@
     }
 
     class XpfPage extends Backbone.Marionette.View {
-        template() {
-            var d = this.options.data || {};
+        serializeData() {
+            return this.getOption('data') || {};
+        }
+
+        template(d) {
             var mix = d.outcomeMix || {byEpic: {}, outcomes: [], statusByEpic: {}};
             var s = '<div class="pane__header"><h2 class="pane__title">xpf: outcome mix, coverage catalogue, rule coverage, performance</h2></div>'
                 + '<div class="pane__section xpf-page">';
             s += '<h3>Outcome mix (Xen outcome class per path)</h3>' + mixChart(mix, 760);
             s += '<table class="xpf-table"><tr><th>epic</th><th>passed</th><th>failed</th><th>broken</th><th>skipped</th>'
                 + mix.outcomes.map(function (o) { return '<th>' + esc(o) + '</th>'; }).join('') + '</tr>';
-            Object.keys(mix.byEpic).forEach(function (e) {
+            Object.keys(mix.statusByEpic || {}).forEach(function (e) {
+                var counts = mix.byEpic[e] || {};
                 s += '<tr><td>' + esc(e) + '</td>' + statusCells(mix.statusByEpic[e])
-                    + mix.outcomes.map(function (o) { return '<td class="xpf-num">' + (mix.byEpic[e][o] || 0) + '</td>'; }).join('') + '</tr>';
+                    + mix.outcomes.map(function (o) { return '<td class="xpf-num">' + (counts[o] || 0) + '</td>'; }).join('') + '</tr>';
             });
             s += '</table><h4>Trend</h4>' + trendTable(d.trend);
 
