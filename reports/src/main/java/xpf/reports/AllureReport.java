@@ -32,7 +32,7 @@ import xpf.conformance.allure.ResultsFolder;
  * AllureReport.Result r = AllureReport.generate(Path.of("target/allure-results"), Path.of("target/allure-report"), true);
  * }</pre>
  * Before generating it prepares the results folder: {@code categories.json} (always), the previous report's
- * {@code history/} (so trends continue; unless the results already have one), {@code executor.json} (build number
+ * {@code history/} (so trends continue; it replaces a history already in the results), {@code executor.json} (build number
  * for the trend axis; {@code XPF_BUILD_NAME} / {@code XPF_BUILD_URL} name and link the CI build) and {@code environment.properties} (merged run records, then what the results
  * say: Xen profiles and vendors of the scenarios, property seeds and tries). The report is built even when results
  * failed; Google Analytics is left out (the generator's GaPlugin is dropped and its script tag removed).
@@ -127,10 +127,10 @@ public final class AllureReport {
         Path results = o.results();
         ResultsFolder.writeCategories(results);
         boolean carried = false;
+        // The previous report's history is the freshest: it replaces whatever history the results hold (an older
+        // copy from an earlier generation); with no previous report, a history put into the results is kept.
         Path history = o.history() != null ? o.history() : o.report();
-        if (o.history() != null || !Files.isDirectory(results.resolve("history"))) {
-            carried = ResultsFolder.copyHistory(history, results);
-        }
+        carried = ResultsFolder.copyHistory(history, results);
         // executor.json: always ours (allure-maven leaves its own), numbered after the carried history's last build.
         int order = buildOrder(results);
         ObjectNode ex = JSON.createObjectNode();

@@ -73,6 +73,8 @@ public final class ReportCommand implements Callable<Integer> {
             }
         }
         AllureReport.Result r;
+        // allure-generator logs through SLF4J and xpf.jar has no SLF4J provider: keep its "no providers" notice quiet
+        System.setProperty("slf4j.internal.verbosity", System.getProperty("slf4j.internal.verbosity", "ERROR"));
         try {
             err.println("xpf report: building the report from " + res + " ...");
             err.flush();
@@ -84,9 +86,9 @@ public final class ReportCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new UserError("report: " + e.getMessage());
         }
-        out.println("report: " + r.report().resolve("index.html"));
+        out.println("report: " + r.report().resolve("index.html").normalize());
         if (r.singleFile() != null) {
-            out.println("single file: " + r.singleFile());
+            out.println("single file: " + r.singleFile().normalize());
         }
         out.println("totals: " + r.summary().line() + " (" + r.summary().total() + " tests)");
         if (r.historyCarried()) {
