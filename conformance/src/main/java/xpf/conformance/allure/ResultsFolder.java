@@ -93,15 +93,19 @@ public final class ResultsFolder {
     }
 
     /**
-     * Copies {@code previousReport/history} into {@code results/history} (replacing it), so the next report continues
-     * the trends. Returns false when the previous report has no history.
+     * Copies {@code previousReport/history} (or a history folder itself: one holding {@code history.json}) into
+     * {@code results/history}, replacing files of the same name, so the next report continues the trends. Returns
+     * false when there is no history there.
      */
     public static boolean copyHistory(Path previousReportOrHistory, Path results) {
-        Path src = previousReportOrHistory.getFileName() != null
-                && previousReportOrHistory.getFileName().toString().equals("history") ? previousReportOrHistory
-                : previousReportOrHistory.resolve("history");
+        Path src = previousReportOrHistory.resolve("history");
         if (!Files.isDirectory(src)) {
-            return false;
+            // a history folder itself (e.g. the one a CI keeps between runs): it holds history.json
+            src = previousReportOrHistory;
+            if (!Files.isRegularFile(src.resolve("history.json"))
+                    && !Files.isRegularFile(src.resolve("history-trend.json"))) {
+                return false;
+            }
         }
         Path dst = results.resolve("history");
         try {

@@ -61,6 +61,11 @@ class ResultsFolderTest {
         assertThat(ResultsFolder.copyHistory(report, results)).isTrue();
         assertThat(results.resolve("history/history-trend.json")).hasContent("[]");
         assertThat(ResultsFolder.copyHistory(dir.resolve("none"), results)).isFalse();
+        Path kept = dir.resolve("ci-cache"); // a CI's history folder: the files themselves
+        Files.createDirectories(kept);
+        Files.writeString(kept.resolve("history.json"), "{}");
+        assertThat(ResultsFolder.copyHistory(kept, results)).isTrue();
+        assertThat(results.resolve("history/history.json")).hasContent("{}");
         assertThat(ResultsFolder.writeCoverage(results, "Pv/prop one", "{\"property\":\"Pv/prop one\"}"))
                 .hasFileName("xpf-coverage-Pv_prop_one.json");
         JsonNode rules = new ObjectMapper().readTree(ResultsFolder.writeRuleCoverage(results,
