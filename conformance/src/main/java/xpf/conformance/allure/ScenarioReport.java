@@ -46,6 +46,18 @@ public record ScenarioReport(Scenario scenario, ScenarioRunner.Run run, Trace tr
         return new ScenarioReport(scenario, null, partialTrace, error, null, null, null, null, null, null, null);
     }
 
+    /**
+     * A file that could not be loaded: broken, under a placeholder scenario named after the file (no domains, no
+     * steps), so the report still lists it with its load error.
+     */
+    public static ScenarioReport unloadable(Path file, Throwable error) {
+        String base = file.getFileName().toString().replaceFirst("\\.(ya?ml|json)$", "");
+        Scenario placeholder = new Scenario(Scenario.FORMAT_VERSION, base, "could not be loaded: " + error.getMessage(),
+                List.of(), xpf.model.scenario.MachineSpec.modernIntel(xpf.model.scenario.XenProfile.XEN_4_22), List.of(),
+                List.of(), List.of());
+        return broken(placeholder, error, null).withSource(file);
+    }
+
     /** The scenario does not apply to this configuration (e.g. needs a CPU feature the profile lacks): "skipped". */
     public static ScenarioReport skipped(Scenario scenario, String reason) {
         return new ScenarioReport(scenario, null, null, null, reason, null, null, null, null, null, null);
