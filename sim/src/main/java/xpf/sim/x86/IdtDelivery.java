@@ -94,6 +94,19 @@ public final class IdtDelivery {
     private IdtDelivery() {
     }
 
+    /**
+     * The code selector a CPL runs with when no GDT is modelled: Linux's flat selectors (64-bit kernel 0x10, user
+     * 0x33; 32-bit kernel 0x08, user 0x1b).
+     */
+    public static int flatCodeSelector(int cpl, boolean longMode) {
+        return cpl == 3 ? (longMode ? 0x33 : 0x1b) : (longMode ? 0x10 : 0x08);
+    }
+
+    /** The stack selector that goes with {@link #flatCodeSelector} (64-bit 0x18 / 0x2b; 32-bit 0x10 / 0x23). */
+    public static int flatStackSelector(int cpl, boolean longMode) {
+        return cpl == 3 ? (longMode ? 0x2b : 0x23) : (longMode ? 0x18 : 0x10);
+    }
+
     /** The error code of a gate-check fault: IDT index, IDT flag (bit 1), EXT (bit 0, a hardware event). */
     public static int idtErrorCode(int vector) {
         return (vector << 3) | 2 | 1;

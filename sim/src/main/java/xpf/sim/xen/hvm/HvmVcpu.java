@@ -58,11 +58,11 @@ public final class HvmVcpu implements ShadowVcpu {
     }
 
     static int codeSelector(int cpl, boolean lm) {
-        return cpl == 3 ? (lm ? 0x33 : 0x1b) : (lm ? 0x10 : 0x08);
+        return IdtDelivery.flatCodeSelector(cpl, lm);
     }
 
     static int stackSelector(int cpl, boolean lm) {
-        return cpl == 3 ? (lm ? 0x2b : 0x23) : (lm ? 0x18 : 0x10);
+        return IdtDelivery.flatStackSelector(cpl, lm);
     }
 
     public HvmDomain domain() {
