@@ -35,7 +35,7 @@ public final class OutcomeFields {
                 return Long.toString(parseNumber(v));
             }
             case "error_code" -> {
-                if (key.startsWith("frame.") || key.startsWith("event.")) {
+                if (key.startsWith("frame.") || key.startsWith("event.") || key.startsWith("delivery.frame.")) {
                     return hex(parseNumber(v));
                 }
                 if (vector == Vectors.PF || vector < 0) {

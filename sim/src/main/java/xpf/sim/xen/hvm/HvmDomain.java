@@ -124,6 +124,9 @@ public final class HvmDomain implements GuestDomain {
         InitialMemory.write(spec, path, v0.mode(), guestPaddr, gfn -> machineFrame(gfn, path), machineMemory(),
                 spares);
         this.shadow = hap ? null : new ShadowPaging(xen, profile.paging(), p2m);
+        if (shadow != null) {
+            shadow.setTraceShadow(param("xentrace_shadow", 1) != 0);
+        }
         for (int i = 0; i < spec.vcpus().size(); i++) {
             vcpus.add(buildVcpu(spec.vcpus().get(i), i, path + ".vcpus[" + i + "]"));
         }
@@ -337,6 +340,18 @@ public final class HvmDomain implements GuestDomain {
         }
         t.call("domain_crash", "domain", spec.name(), "reason", reason, "detail", detail);
         end = new Outcome.DomainCrash(reason, detail);
+        for (HvmVcpu v : vcpus) {
+            v.log.terminal(end);
+        }
+    }
+
+    /** A Xen {@code BUG()} / {@code panic()}: the host stops; the domain with it. */
+    void hostPanic(String reason, String detail, Trace t) {
+        if (end != null) {
+            return;
+        }
+        t.call("panic", "reason", reason, "detail", detail);
+        end = new Outcome.Panic(reason, detail);
         for (HvmVcpu v : vcpus) {
             v.log.terminal(end);
         }

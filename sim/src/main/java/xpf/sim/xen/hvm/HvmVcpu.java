@@ -145,6 +145,11 @@ public final class HvmVcpu implements ShadowVcpu {
         domain.domainCrash(reason, detail, t);
     }
 
+    @Override
+    public void hostPanic(String reason, String detail, Trace t) {
+        domain.hostPanic(reason, detail, t);
+    }
+
     /** Xen writes {@code v->arch.hvm.guest_cr[2]}. */
     public void setGuestCr2(long cr2) {
         guestCr2 = cr2;

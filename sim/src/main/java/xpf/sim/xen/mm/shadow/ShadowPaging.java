@@ -102,6 +102,8 @@ public final class ShadowPaging {
     private final ShadowTables tables;
     private final Map<Integer, FastEmulation> fast = new TreeMap<>();
     private int pathFlags;
+    /** TRC_SHADOW is in the xentrace mask (the profile has the records, and the domain traces them). */
+    private boolean tracing;
 
     public ShadowPaging(Xen xen, PagingProfile profile, P2m p2m) {
         this.xen = xen;
@@ -110,6 +112,12 @@ public final class ShadowPaging {
         this.mem = xen.machine().memory();
         this.cpu = xen.machine().cpu();
         this.tables = new ShadowTables(xen.frameTable());
+        this.tracing = profile.shadowTrace();
+    }
+
+    /** Puts TRC_SHADOW in or out of the simulated xentrace mask (only where the profile has the records). */
+    public void setTraceShadow(boolean on) {
+        tracing = profile.shadowTrace() && on;
     }
 
     public ShadowTables tables() {
@@ -177,7 +185,7 @@ public final class ShadowPaging {
                 }
                 int out = ec ^ (PfErrorCode.RSVD | PfErrorCode.P);
                 t.call("sh_page_fault.fast_path", "result", "guest_not_present", "ec", Trace.ec(out));
-                if (profile.shadowTrace()) {
+                if (tracing) {
                     ShadowTrace.va(t, ShadowTrace.FAST_PROPAGATE, gm, va);
                 }
                 return Result.propagate(out);
@@ -192,7 +200,7 @@ public final class ShadowPaging {
                 t.call("sh_page_fault.fast_path", "result", "false_alarm", "ec", Trace.ec(ec));
             } else {
                 t.call("sh_page_fault.fast_path", "result", "false_fast_path");
-                if (profile.shadowTrace()) {
+                if (tracing) {
                     ShadowTrace.va(t, ShadowTrace.FALSE_FAST_PATH, gm, va);
                 }
                 return Result.fixed(ec, "shadow_fast_false");
@@ -244,8 +252,9 @@ public final class ShadowPaging {
         }
         // XSA-173: a superpage's gfn kept in a 32-bit backpointer.
         if (gw.superpage() && bug("xsa-173") && (gw.gfn() >>> 32) != 0) {
-            v.domainCrash("xsa-173", "host BUG: shadowed superpage gfn 0x" + Long.toHexString(gw.gfn())
-                    + " truncated to 0x" + Long.toHexString(gw.gfn() & 0xFFFFFFFFL), t);
+            // The fl1 shadow's backpointer keeps 32 bits: removing it later hits a BUG_ON (the model stops here).
+            v.hostPanic("shadow_gfn_truncated", "BUG: shadowed superpage gfn 0x" + Long.toHexString(gw.gfn())
+                    + " truncated to 0x" + Long.toHexString(gw.gfn() & 0xFFFFFFFFL) + " in its backpointer", t);
             return new Result(0, ec, Kind.CRASHED, null, null);
         }
         // F12: gw_remove_write_accesses on the guest tables below the top level.
@@ -259,7 +268,7 @@ public final class ShadowPaging {
                 flag(ShadowTrace.SFLAG_WRMAP);
                 flag(ShadowTrace.SFLAG_WRMAP_BRUTE_FORCE);
                 t.call("sh_remove_write_access", "mfn", table, "removed", n);
-                if (profile.shadowTrace()) {
+                if (tracing) {
                     ShadowTrace.gfn(t, ShadowTrace.WRMAP_BF, tableGfn(gw, table));
                 }
             }
@@ -308,7 +317,7 @@ public final class ShadowPaging {
             return emulate(v, EmulateCause.WP0, target.mfn(), va, ec, gw.gl1e(), insn, emulatorFails, t, false);
         }
         // F21: fixed.
-        if (profile.shadowTrace()) {
+        if (tracing) {
             ShadowTrace.gl1eVaFlags(t, ShadowTrace.FIXUP, gm, gw.gl1e(), va, pathFlags);
         }
         return Result.fixed(ec, "shadow_fixup");
@@ -338,7 +347,7 @@ public final class ShadowPaging {
     }
 
     private Result notShadow(ShadowVcpu v, GuestWalk gw, long va, int ec, Trace t) {
-        if (profile.shadowTrace()) {
+        if (tracing) {
             ShadowTrace.gl1eVaFlags(t, ShadowTrace.NOT_SHADOW, v.guestMode(), gw.gl1e(), va, pathFlags);
         }
         return Result.propagate(ec);
@@ -346,7 +355,7 @@ public final class ShadowPaging {
 
     private Result mmio(ShadowVcpu v, long va, long gfn, GuestAccess insn, boolean emulatorFails, int ec,
             int traceEvent, Trace t) {
-        if (profile.shadowTrace()) {
+        if (tracing) {
             ShadowTrace.va(t, traceEvent, v.guestMode(), va);
         }
         ShadowVcpu.MmioResult r = v.handleMmioWithTranslation(va, gfn, insn, emulatorFails, t);
@@ -368,7 +377,7 @@ public final class ShadowPaging {
         if (cause != EmulateCause.RO_TYPE && !fromFastPath && (ec & PfErrorCode.U) != 0) {
             int n = tables.removeAllShadows(gmfn, Set.of(topMfn(v)));
             t.call("shadow_remove_all_shadows", "mfn", gmfn, "dropped", n, "why", "user_write");
-            if (profile.shadowTrace()) {
+            if (tracing) {
                 ShadowTrace.gfnVaFlags(t, ShadowTrace.EMULATE_UNSHADOW_USER, gm, gfn, va, pathFlags);
             }
             return Result.fixed(ec, "unshadow_user");
@@ -377,7 +386,7 @@ public final class ShadowPaging {
         if (v.eventPending()) {
             int n = tables.removeAllShadows(gmfn, Set.of(topMfn(v)));
             t.call("shadow_remove_all_shadows", "mfn", gmfn, "dropped", n, "why", "event_pending");
-            if (profile.shadowTrace()) {
+            if (tracing) {
                 ShadowTrace.gfnVaFlags(t, ShadowTrace.EMULATE_UNSHADOW_EVTINJ, gm, gfn, va, pathFlags);
             }
             return Result.fixed(ec, "unshadow_evtinj");
@@ -402,7 +411,7 @@ public final class ShadowPaging {
             // E8
             int n = tables.removeAllShadows(gmfn, Set.of(topMfn(v)));
             t.call("shadow_remove_all_shadows", "mfn", gmfn, "dropped", n, "why", "unhandleable");
-            if (profile.shadowTrace()) {
+            if (tracing) {
                 ShadowTrace.gfnVaFlags(t, ShadowTrace.EMULATE_UNSHADOW_UNHANDLED, gm, gfn, va, pathFlags);
             }
             return Result.fixed(ec, "unshadow_unhandled");
@@ -418,7 +427,7 @@ public final class ShadowPaging {
             fe.mfn = gmfn;
         }
         // E12
-        if (profile.shadowTrace()) {
+        if (tracing) {
             ShadowTrace.emulate(t, gm, gl1e, ops.firstValue, va, pathFlags, 1);
         }
         return new Result(1, ec, Kind.EMULATED, cause.fixup,

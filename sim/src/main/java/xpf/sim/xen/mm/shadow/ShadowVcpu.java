@@ -41,4 +41,7 @@ public interface ShadowVcpu {
 
     /** {@code domain_crash}. */
     void domainCrash(String reason, String detail, Trace t);
+
+    /** A Xen {@code BUG()}: the host goes down (never acceptable as a consequence of guest actions). */
+    void hostPanic(String reason, String detail, Trace t);
 }
