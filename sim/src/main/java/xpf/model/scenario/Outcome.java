@@ -167,7 +167,7 @@ public sealed interface Outcome {
         public SequencedMap<String, String> fields() {
             SequencedMap<String, String> m = new LinkedHashMap<>();
             m.put("vector", "8");
-            m.put("error_code", "0");
+            m.put("error_code", OutcomeFields.errorCode(8, 0));
             if (cr2 != null) {
                 m.put("cr2", OutcomeFields.hex(cr2));
             }

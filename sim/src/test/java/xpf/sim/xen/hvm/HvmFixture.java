@@ -80,6 +80,9 @@ final class HvmFixture {
     boolean stackMapped = true;
     int spareFrames = 16;
     final List<GateSpec> extraGates = new ArrayList<>();
+    final Set<Integer> absentGates = new java.util.TreeSet<>();
+    boolean dfIst;
+    static final long DF_STACK_VA = 0x30000;
 
     static HvmFixture svm() {
         HvmFixture f = new HvmFixture();
@@ -182,6 +185,29 @@ final class HvmFixture {
         return this;
     }
 
+    /** Gates for these vectors are written with P=0. */
+    HvmFixture absentGates(int... vectors) {
+        for (int v : vectors) {
+            absentGates.add(v);
+        }
+        return this;
+    }
+
+    /** #DF runs on IST1, a mapped stack page of its own (frame dfstack 0x1040 at va 0x30000). */
+    HvmFixture dfIst() {
+        dfIst = true;
+        frames.put("dfstack", 0x1040L);
+        return this;
+    }
+
+    /** An extra interrupt gate (e.g. for a re-queued external interrupt). */
+    HvmFixture gate(int vector) {
+        boolean lm = mode == PagingMode.LONG4 || mode == PagingMode.LONG5;
+        extraGates.add(new GateSpec(vector, lm ? handler(vector) : 0xc1000000L + vector * 0x100L, lm ? 0x10 : 0x08,
+                false, 0, 0, true));
+        return this;
+    }
+
     HvmFixture mode(PagingMode m) {
         mode = m;
         return this;
@@ -212,13 +238,19 @@ final class HvmFixture {
             maps.add(0, new MappingSpec(STACK_VA, frames.get("stack"), PageSizes.SIZE_4K, KERNEL_RW, UPPER,
                     frames.get("pml4"), "stack"));
         }
+        if (dfIst) {
+            maps.add(0, new MappingSpec(DF_STACK_VA, frames.get("dfstack"), PageSizes.SIZE_4K, KERNEL_RW, UPPER,
+                    frames.get("pml4"), "dfstack"));
+        }
         List<GateSpec> gates = new ArrayList<>();
         for (int v : new int[] {0, 6, 8, 10, 11, 12, 13, 14}) {
             long h = lm ? handler(v) : 0xc1000000L + v * 0x100L;
-            gates.add(new GateSpec(v, h, lm ? 0x10 : 0x08, false, 0, 0, true));
+            gates.add(new GateSpec(v, h, lm ? 0x10 : 0x08, false, 0, v == 8 && dfIst ? 1 : 0,
+                    !absentGates.contains(v)));
         }
         gates.addAll(extraGates);
-        IdtSpec idtSpec = idt ? new IdtSpec(IDT_VA, gates, RSP0, List.of()) : null;
+        IdtSpec idtSpec = idt ? new IdtSpec(IDT_VA, gates, RSP0, dfIst ? List.of(DF_STACK_VA + 0x1000) : List.of())
+                : null;
         VcpuSpec v = new VcpuSpec(mode, frames.get("pml4") << 12, controls, 0, 0, cpl, false, 0, 0x401000L,
                 0x7ffff000L, 0x202, 0, 0, idtSpec);
         DomainSpec d = new DomainSpec("guest", kind, paging, false, Set.of(), frames, spareFrames, pageTables, maps,
