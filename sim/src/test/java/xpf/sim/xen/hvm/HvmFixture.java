@@ -251,8 +251,10 @@ final class HvmFixture {
         gates.addAll(extraGates);
         IdtSpec idtSpec = idt ? new IdtSpec(IDT_VA, gates, RSP0, dfIst ? List.of(DF_STACK_VA + 0x1000) : List.of())
                 : null;
+        // A kernel vCPU runs on the kernel stack (same-privilege delivery stays on it); a user vCPU's stack is
+        // never touched by delivery (it switches to RSP0).
         VcpuSpec v = new VcpuSpec(mode, frames.get("pml4") << 12, controls, 0, 0, cpl, false, 0, 0x401000L,
-                0x7ffff000L, 0x202, 0, 0, idtSpec);
+                cpl == 0 ? RSP0 : 0x7ffff000L, 0x202, 0, 0, idtSpec);
         DomainSpec d = new DomainSpec("guest", kind, paging, false, Set.of(), frames, spareFrames, pageTables, maps,
                 memory, List.of(v), List.of(), p2m, devices, params);
         MachineSpec m = new MachineSpec(vendor, maxPhyAddr, features, xen);
