@@ -302,7 +302,9 @@ public final class Svm extends HvmArch {
                 (ec & PfErrorCode.I) != 0, (ec & PfErrorCode.P) != 0, false,
                 (ec & SvmExitCode.NPT_PFEC_WITH_GLA) != 0);
         HapNestedFault.Result r = HapNestedFault.hvmHapNestedPageFault(v, gpa, ~0L, npfec, insn, knobs, t);
-        HvmTrace.npf(t, gpa, r.entry().mfn(), 0, r.entry().type().value());
+        // SVM traces TRC_HVM_NPF after handling, re-reading the p2m entry (qualification 0) [from memory].
+        var after = v.domain().p2m().lookup(gpa >>> 12);
+        HvmTrace.npf(t, gpa, after.mfn(), 0, after.type().value());
         t.call("svm_do_nested_pgfault", "gpa", gpa, "rc", r.rc().value(), "class", r.fixup());
         if (r.rc() == HapNestedFault.Rc.CRASH) {
             v.domainCrash(r.fixup(), String.format("SVM violation gpa %#x, mfn %#x, type %d", gpa, r.entry().mfn(),

@@ -345,8 +345,10 @@ public final class Vmx extends HvmArch {
         HapNestedFault.Npfec npfec = new HapNestedFault.Npfec((q & (VmxExitReason.EPT_READ
                 | VmxExitReason.EPT_WRITE)) != 0, (q & VmxExitReason.EPT_WRITE) != 0,
                 (q & VmxExitReason.EPT_FETCH) != 0, (q & 0x38) != 0, glaValid, (q & VmxExitReason.EPT_GLA_FINAL) != 0);
+        // VMX traces TRC_HVM_NPF before handling, with the p2m entry as found [from memory of ept_handle_violation].
+        var before = v.domain().p2m().lookup(gpa >>> 12);
+        HvmTrace.npf(t, gpa, before.mfn(), q, before.type().value());
         HapNestedFault.Result r = HapNestedFault.hvmHapNestedPageFault(v, gpa, gla, npfec, insn, knobs, t);
-        HvmTrace.npf(t, gpa, r.entry().mfn(), q, r.entry().type().value());
         t.call("ept_handle_violation", "gpa", gpa, "qualification", q, "rc", r.rc().value(), "class", r.fixup());
         if (r.rc() == HapNestedFault.Rc.CRASH) {
             v.domainCrash(r.fixup(), String.format("EPT violation %#x (%c%c%c/%c%c%c) gpa %#x mfn %#x type %d", q,
