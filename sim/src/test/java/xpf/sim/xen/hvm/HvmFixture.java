@@ -75,6 +75,7 @@ final class HvmFixture {
     PagingMode mode = PagingMode.LONG4;
     Set<ControlFlag> controls = EnumSet.of(ControlFlag.WP, ControlFlag.NXE);
     int cpl = 3;
+    int pkru;
     boolean idt = true;
     boolean idtMapped = true;
     boolean stackMapped = true;
@@ -253,7 +254,7 @@ final class HvmFixture {
                 : null;
         // A kernel vCPU runs on the kernel stack (same-privilege delivery stays on it); a user vCPU's stack is
         // never touched by delivery (it switches to RSP0).
-        VcpuSpec v = new VcpuSpec(mode, frames.get("pml4") << 12, controls, 0, 0, cpl, false, 0, 0x401000L,
+        VcpuSpec v = new VcpuSpec(mode, frames.get("pml4") << 12, controls, pkru, 0, cpl, false, 0, 0x401000L,
                 cpl == 0 ? RSP0 : 0x7ffff000L, 0x202, 0, 0, idtSpec);
         DomainSpec d = new DomainSpec("guest", kind, paging, false, Set.of(), frames, spareFrames, pageTables, maps,
                 memory, List.of(v), List.of(), p2m, devices, params);
