@@ -2,10 +2,8 @@ package xpf.sim.xen.hvm;
 
 import java.util.ArrayList;
 import java.util.Deque;
-import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
-import java.util.function.Function;
 import xpf.model.scenario.ControlFlag;
 import xpf.model.scenario.ControlWrite;
 import xpf.model.scenario.DeviceSpec;
