@@ -302,7 +302,7 @@ public final class Svm extends HvmArch {
                 (ec & PfErrorCode.I) != 0, (ec & PfErrorCode.P) != 0, false,
                 (ec & SvmExitCode.NPT_PFEC_WITH_GLA) != 0);
         HapNestedFault.Result r = HapNestedFault.hvmHapNestedPageFault(v, gpa, ~0L, npfec, insn, knobs, t);
-        // SVM traces TRC_HVM_NPF after handling, re-reading the p2m entry (qualification 0) [from memory].
+        // SVM traces TRC_HVM_NPF after handling, re-reading the p2m entry, qualification 0 (svm_do_nested_pgfault).
         var after = v.domain().p2m().lookup(gpa >>> 12);
         HvmTrace.npf(t, gpa, after.mfn(), 0, after.type().value());
         t.call("svm_do_nested_pgfault", "gpa", gpa, "rc", r.rc().value(), "class", r.fixup());

@@ -30,6 +30,8 @@ public final class Vmcs {
     public long guestLinearAddress;
     public long guestPhysicalAddress;
     public long guestInterruptibility;
+    /** VM-instruction error [0x4400] of the last failed VM entry. */
+    public long vmInstructionError;
     /** The processor's %cr2 while the guest runs. */
     public long hwCr2;
 
@@ -51,6 +53,7 @@ public final class Vmcs {
         m.put("guest_linear_address", guestLinearAddress);
         m.put("guest_physical_address", guestPhysicalAddress);
         m.put("guest_interruptibility", guestInterruptibility);
+        m.put("vm_instruction_error", vmInstructionError);
         m.put("hw_cr2", hwCr2);
         return m;
     }

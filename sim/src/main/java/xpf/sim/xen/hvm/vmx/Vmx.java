@@ -150,13 +150,15 @@ public final class Vmx extends HvmArch {
             }
             vmcs.hwCr2 = v.guestCr2(); // Xen loads the software guest CR2 into %cr2 right before entry
             IntrInfo entry = IntrInfo.decode(vmcs.entryIntrInfo);
-            if (entry.valid() && entry.deliverErrorCode() && (vmcs.entryErrorCode & 0xFFFF0000L) != 0) {
-                // SDM VM-entry checks: bits 31:16 of the VM-entry exception error code must be 0 [manual].
+            if (entry.valid() && entry.deliverErrorCode() && (vmcs.entryErrorCode & 0xFFFF8000L) != 0) {
+                // SDM vol. 3C §26.2.1.3 (checks on VM-entry control fields): "If the deliver-error-code bit (bit 11)
+                // is 1, bits 31:15 of the VM-entry exception error-code field are 0." VM entry fails (VMfailValid,
+                // VM-instruction error 7, invalid control fields) and Xen crashes the domain.
+                vmcs.vmInstructionError = 7;
                 t.hardware("vmentry_failure", "entry_intr_info", vmcs.entryIntrInfo, "entry_error_code",
-                        vmcs.entryErrorCode, "exit_reason", VmxExitReason.FAILED_VMENTRY | 7);
-                vmcs.exitReason = VmxExitReason.FAILED_VMENTRY | 7;
-                v.domainCrash("vmentry_failure", "VM entry failed: VM-entry exception error code 0x"
-                        + Long.toHexString(vmcs.entryErrorCode) + " does not fit 16 bits", t);
+                        vmcs.entryErrorCode, "vm_instruction_error", 7);
+                v.domainCrash("vmentry_failure", "VM entry failed (VM-instruction error 7): VM-entry exception "
+                        + "error code 0x" + Long.toHexString(vmcs.entryErrorCode) + " has bits 31:15 set", t);
                 return;
             }
             HvmEvent inject = entry.event(vmcs.entryErrorCode, vmcs.hwCr2);
@@ -345,7 +347,7 @@ public final class Vmx extends HvmArch {
         HapNestedFault.Npfec npfec = new HapNestedFault.Npfec((q & (VmxExitReason.EPT_READ
                 | VmxExitReason.EPT_WRITE)) != 0, (q & VmxExitReason.EPT_WRITE) != 0,
                 (q & VmxExitReason.EPT_FETCH) != 0, (q & 0x38) != 0, glaValid, (q & VmxExitReason.EPT_GLA_FINAL) != 0);
-        // VMX traces TRC_HVM_NPF before handling, with the p2m entry as found [from memory of ept_handle_violation].
+        // VMX traces TRC_HVM_NPF before handling, with the p2m entry as found (ept_handle_violation, vmx.c).
         var before = v.domain().p2m().lookup(gpa >>> 12);
         HvmTrace.npf(t, gpa, before.mfn(), q, before.type().value());
         HapNestedFault.Result r = HapNestedFault.hvmHapNestedPageFault(v, gpa, gla, npfec, insn, knobs, t);
