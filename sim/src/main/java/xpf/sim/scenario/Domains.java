@@ -14,7 +14,8 @@ final class Domains {
     static GuestDomain create(DomainSpec spec, BuildContext ctx) {
         return switch (spec.kind()) {
             case BARE -> new BareDomain(spec, ctx);
-            case PV64, PV32, HVM_SVM, HVM_VMX -> throw new ScenarioError(ctx.path() + ".kind",
+            case HVM_SVM, HVM_VMX -> new xpf.sim.xen.hvm.HvmDomain(spec, ctx);
+            case PV64, PV32 -> throw new ScenarioError(ctx.path() + ".kind",
                     spec.kind().wireName() + " domains are not simulated in this build yet");
         };
     }
