@@ -88,6 +88,22 @@ public final class BareDomain implements GuestDomain {
         return true;
     }
 
+    /** The plain-data view of this domain now (memory, each vCPU's controls, CPL, PDPTEs, TLB and caches). */
+    public xpf.model.xen.BareDomainView view() {
+        List<xpf.model.xen.BareDomainView.Vcpu> vs = new ArrayList<>();
+        for (int i = 0; i < vcpus.size(); i++) {
+            Mmu m = vcpus.get(i);
+            List<Long> pdpte = new ArrayList<>();
+            for (long e : m.pdpteRegisters()) {
+                pdpte.add(e);
+            }
+            vs.add(new xpf.model.xen.BareDomainView.Vcpu(i, m.controls(), cpl.get(i), pdpte, DomainViews.tlb(m),
+                    DomainViews.psc(m), idts.get(i) != null));
+        }
+        return new xpf.model.xen.BareDomainView(name, ctx.machine().spec(), true,
+                ctx.machine().memory().snapshotWords(), vs);
+    }
+
     public Mmu mmu(int vcpu) {
         return vcpus.get(vcpu);
     }

@@ -40,6 +40,22 @@ public final class ScenarioRunner {
         }
     }
 
+    /**
+     * Watches a run step by step: {@link #before} sees the domains before a step runs (take views there),
+     * {@link #after} its result. Property suites check the reference model and invariants here; throwing stops the
+     * run.
+     */
+    public interface StepListener {
+        default void before(int index, Step step, Map<String, GuestDomain> domains) {
+        }
+
+        default void after(StepResult result, Map<String, GuestDomain> domains) {
+        }
+    }
+
+    private static final StepListener NONE = new StepListener() {
+    };
+
     private ScenarioRunner() {
     }
 
@@ -48,6 +64,10 @@ public final class ScenarioRunner {
     }
 
     public static Run run(Scenario s, Trace trace) {
+        return run(s, trace, NONE);
+    }
+
+    public static Run run(Scenario s, Trace trace, StepListener listener) {
         Machine machine = new Machine(s.machine());
         Xen xen = new Xen(machine, s.machine().xen(), new HashSet<>(s.bugs()));
         Map<String, GuestDomain> domains = new LinkedHashMap<>();
@@ -67,10 +87,13 @@ public final class ScenarioRunner {
             if (g == null) {
                 throw new ScenarioError("steps[" + i + "].domain", "no domain named '" + step.domain() + "'");
             }
+            listener.before(i, step, domains);
             trace.beginStep(i);
             Outcome o = g.step(step, trace);
             trace.outcome(o);
-            results.add(new StepResult(i, step, o, ExpectationMatcher.differences(step.expect(), o)));
+            StepResult r = new StepResult(i, step, o, ExpectationMatcher.differences(step.expect(), o));
+            results.add(r);
+            listener.after(r, domains);
         }
         return new Run(s, List.copyOf(results), trace, domains);
     }

@@ -77,6 +77,23 @@ public final class PagingStructureCache {
         }
     }
 
+    /** One cached entry: the level index it was filled at, its key ({@code la >>> shift}), where the walk goes on. */
+    public record Cached(int levelIndex, long key, PageWalker.Start next) {
+    }
+
+    /** Every cached entry, by level then key (a deterministic view). */
+    public java.util.List<Cached> entries() {
+        java.util.List<Cached> out = new java.util.ArrayList<>();
+        for (int i = 0; i < byLevel.length; i++) {
+            if (byLevel[i] != null) {
+                for (Map.Entry<Long, PageWalker.Start> e : new java.util.TreeMap<>(byLevel[i]).entrySet()) {
+                    out.add(new Cached(i, e.getKey(), e.getValue()));
+                }
+            }
+        }
+        return out;
+    }
+
     public int size() {
         int n = 0;
         for (Map<Long, PageWalker.Start> m : byLevel) {

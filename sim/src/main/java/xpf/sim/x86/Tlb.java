@@ -84,6 +84,18 @@ public final class Tlb {
         }
     }
 
+    /** Every cached translation, ordered by address then page size (a deterministic view). */
+    public java.util.List<Entry> entries() {
+        java.util.List<Entry> out = new java.util.ArrayList<>();
+        for (Map<Long, Entry> m : bySize) {
+            if (m != null) {
+                out.addAll(m.values());
+            }
+        }
+        out.sort(java.util.Comparator.comparingLong(Entry::vaBase).thenComparingLong(Entry::pageSize));
+        return out;
+    }
+
     public int size() {
         int n = 0;
         for (Map<Long, Entry> m : bySize) {

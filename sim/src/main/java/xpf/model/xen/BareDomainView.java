@@ -1,0 +1,35 @@
+package xpf.model.xen;
+
+import java.util.Collections;
+import java.util.List;
+import java.util.SortedMap;
+import java.util.TreeMap;
+import xpf.model.scenario.MachineSpec;
+import xpf.model.x86.PagingControls;
+import xpf.model.x86.PscEntryView;
+import xpf.model.x86.TlbEntryView;
+
+/**
+ * A bare-metal domain (no Xen): physical memory and each vCPU's controls, CPL, PAE PDPTE registers, TLB and
+ * paging-structure caches.
+ *
+ * @param memory every non-zero 8-byte word of physical memory, by address
+ */
+public record BareDomainView(String domain, MachineSpec machine, boolean alive, SortedMap<Long, Long> memory,
+        List<Vcpu> vcpus) implements DomainView {
+
+    /** One vCPU. {@code idt} tells whether faults are delivered through a guest IDT (else reported as exceptions). */
+    public record Vcpu(int id, PagingControls controls, int cpl, List<Long> pdpte, List<TlbEntryView> tlb,
+            List<PscEntryView> psc, boolean idt) {
+        public Vcpu {
+            pdpte = List.copyOf(pdpte);
+            tlb = List.copyOf(tlb);
+            psc = List.copyOf(psc);
+        }
+    }
+
+    public BareDomainView {
+        memory = Collections.unmodifiableSortedMap(new TreeMap<>(memory));
+        vcpus = List.copyOf(vcpus);
+    }
+}
