@@ -309,6 +309,17 @@ public final class PvDomain implements GuestDomain {
 
     // ---- accessors for the components ----
 
+    /** vCPU {@code i} (tests drive decision points directly). */
+    PvVcpu vcpu(int i) {
+        return vcpus.get(i);
+    }
+
+    /** Records into {@code t} from now on (tests calling decision points outside a step). */
+    void useTrace(Trace t) {
+        this.trace = t;
+        this.pvTrace = new PvTrace(t, profile, pv32);
+    }
+
     Trace trace() {
         return trace;
     }

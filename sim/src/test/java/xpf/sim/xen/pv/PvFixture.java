@@ -101,6 +101,38 @@ final class PvFixture {
         return (frame << 12) | flags;
     }
 
+    /** Handler addresses and RIP for 32-bit guests. */
+    static final long HANDLER32 = 0xc0100000L;
+    static final long RIP32 = 0xc0001234L;
+    static final long L2X = 0x1009;
+
+    /**
+     * A 32-bit PV guest with the same virtual layout: L3 (PAE PDPT) at 0x1000 with slot 0 → L2 0x1002 and slot 3 →
+     * L2 0x1009 (Xen's mappings live in its top slots), L1 0x1003 as for 64-bit.
+     */
+    static PvFixture pv32() {
+        PvFixture f = new PvFixture();
+        f.kind = DomainKind.PV32;
+        f.frames.put("l3", L4);
+        f.frames.put("l2", L2);
+        f.frames.put("l1", L1);
+        f.frames.put("data", DATA);
+        f.frames.put("newdata", NEWDATA);
+        f.frames.put("stack", STACK);
+        f.frames.put("cow", COW);
+        f.frames.put("l1b", L1B);
+        f.frames.put("l2x", L2X);
+        f.pte(L4, 0, e(L2, P)).pte(L4, 3, e(L2X, P)).pte(L2, 0, e(L1, UP));
+        f.pte(L1, 1, e(DATA, UP)).pte(L1, 3, e(L1, P | A)).pte(L1, 4, e(L2, P | A));
+        f.pte(L1, 5, e(COW, P | A)).pte(L1, 6, e(STACK, P | RW | A));
+        f.trap(14, 0xe019, HANDLER32, 0).trap(13, 0xe019, HANDLER32 + 0x100, 0);
+        f.kernelSs = 0xe021;
+        f.rip = RIP32;
+        return f;
+    }
+
+    long rip = RIP;
+
     PvFixture profile(XenProfile p) {
         this.profile = p;
         return this;
@@ -141,7 +173,7 @@ final class PvFixture {
     Scenario scenario(List<Step> steps) {
         List<DomainSpec> doms = new ArrayList<>();
         VcpuSpec v = new VcpuSpec(kind == DomainKind.PV32 ? PagingMode.PAE : PagingMode.LONG4, cr3Frame << 12,
-                EnumSet.noneOf(ControlFlag.class), 0, 0, 0, kernelMode, userCr3Frame << 12, RIP, rsp, 0x202,
+                EnumSet.noneOf(ControlFlag.class), 0, 0, 0, kernelMode, userCr3Frame << 12, rip, rsp, 0x202,
                 kernelSp, kernelSs, null);
         doms.add(new DomainSpec("guest", kind, null, hardwareDomain, assists, frames, 4, ptes, List.of(), List.of(),
                 List.of(v), traps, List.of(), List.of(), params));
