@@ -104,6 +104,21 @@ public final class PageInfo {
         this.shadowedPageTable = v;
     }
 
+    /**
+     * A stand-in for {@code tlbflush_timestamp}: a reference to the frame was dropped since the last type change,
+     * so a TLB may still hold a translation to it and the next type change must flush. A frame never referenced
+     * needs no flush (Xen's {@code tlbflush_filter} finds every CPU clean).
+     */
+    private boolean tlbflushNeeded;
+
+    public boolean tlbflushNeeded() {
+        return tlbflushNeeded;
+    }
+
+    public void setTlbflushNeeded(boolean v) {
+        this.tlbflushNeeded = v;
+    }
+
     public boolean paeXenL2() {
         return paeXenL2;
     }

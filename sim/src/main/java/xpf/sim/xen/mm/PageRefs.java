@@ -31,8 +31,9 @@ public final class PageRefs {
         /**
          * The frame's type changes from {@code from} to {@code to} with type count 0: TLBs of the owner's vCPUs may
          * still hold translations that the old type allowed (a writable mapping of a future page table), so Xen
-         * flushes them ({@code flush_mask} in {@code _get_page_type}; the {@code tlbflush_timestamp} filter is not
-         * modelled, the flush is unconditional).
+         * flushes them ({@code flush_mask} in {@code _get_page_type}). Called only when a reference to the frame was
+         * dropped since its last type change ({@link PageInfo#tlbflushNeeded()}, the model of
+         * {@code tlbflush_timestamp} filtering).
          */
         void flushOnTypeChange(PageInfo page, PageType from, PageType to);
     }
@@ -54,6 +55,7 @@ public final class PageRefs {
     @XenFunction(symbol = "put_page", file = "xen/arch/x86/mm.c", version = "3.1, 4.22")
     public static void putPage(PageInfo page) {
         page.setCount(page.count() - 1);
+        page.setTlbflushNeeded(true);
     }
 
     /**
@@ -71,7 +73,10 @@ public final class PageRefs {
                 PageType from = page.type();
                 page.setType(type);
                 page.setValidated(false);
-                hooks.flushOnTypeChange(page, from, type);
+                if (page.tlbflushNeeded()) {
+                    hooks.flushOnTypeChange(page, from, type);
+                    page.setTlbflushNeeded(false);
+                }
             }
             page.setPaeXenL2(paeXenL2);
         } else if (page.type() != type || page.paeXenL2() != paeXenL2) {

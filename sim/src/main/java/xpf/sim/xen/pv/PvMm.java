@@ -390,8 +390,10 @@ final class PvMm implements PageRefs.TypeHooks {
             default -> {
             }
         }
-        // "We have to flush before the next use of the linear mapping" (free_page_type).
-        d.flushAllTlbs("free_page_type");
+        if (d.profile().flushOnDevalidate()) {
+            // 3.1: "We have to flush before the next use of the linear mapping" (free_page_type).
+            d.flushAllTlbs("free_page_type");
+        }
     }
 
     @Override

@@ -60,6 +60,12 @@ public interface PvProfile {
     /** §4.7: flush the TLBs of the page-table owner after a successful L2+ update (XSA-286, 4.22). */
     boolean flushAfterUpperPtChange();
 
+    /**
+     * De-validating a page table flushes the domain's TLBs at once (3.1 {@code free_page_type}); 4.22 defers the
+     * safety to the next type change ({@code tlbflush_timestamp}).
+     */
+    boolean flushOnDevalidate();
+
     /** §4.7 / §8.8: the errno a {@code mmu_update}/{@code mmuext_op} failure reports (3.1 collapsed them to -EINVAL). */
     long mmuErrno(long rc);
 

@@ -101,6 +101,11 @@ final class Xen31PvProfile implements PvProfile {
 
     /** "rc = rc ? rc : -EINVAL": only -EFAULT, -ESRCH and -ENOSYS survived; every validation failure is -EINVAL. */
     @Override
+    public boolean flushOnDevalidate() {
+        return true;
+    }
+
+    @Override
     public long mmuErrno(long rc) {
         if (rc == 0 || rc == -Errno.EFAULT || rc == -Errno.ESRCH || rc == -Errno.ENOSYS) {
             return rc;

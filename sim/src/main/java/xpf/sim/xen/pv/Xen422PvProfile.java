@@ -82,6 +82,11 @@ final class Xen422PvProfile implements PvProfile {
     }
 
     @Override
+    public boolean flushOnDevalidate() {
+        return false;
+    }
+
+    @Override
     public long mmuErrno(long rc) {
         return rc;
     }
