@@ -88,13 +88,6 @@ public final class WalkJson {
         CpuConfig cpu = new CpuConfig(vendor == null ? Vendor.INTEL : wire("vendor", () -> Vendor.fromWire(vendor)),
                 m, bool(root, "page1gb", true));
         long cr3 = number(root, "cr3", null);
-        boolean narrow = mode == PagingMode.LEGACY2 || mode == PagingMode.PAE;
-        if (narrow && (cr3 >>> 32) != 0) {
-            throw new Bad("cr3: 0x" + Long.toHexString(cr3) + " is at or above 2^32 in " + mode.wireName());
-        }
-        if (!narrow && (cr3 >>> m) != 0) {
-            throw new Bad("cr3: 0x" + Long.toHexString(cr3) + " has bits at or above maxphyaddr " + m);
-        }
         long pkru = number(root, "pkru", 0);
         long pkrs = number(root, "pkrs", 0);
         if ((pkru >>> 32) != 0) {
@@ -115,20 +108,8 @@ public final class WalkJson {
             }
             for (Iterator<Map.Entry<String, JsonNode>> it = memory.fields(); it.hasNext();) {
                 Map.Entry<String, JsonNode> e = it.next();
-                long addr = parseNumber("memory key '" + e.getKey() + "'", e.getKey());
-                if (addr % mode.entryBytes() != 0) {
-                    throw new Bad("memory key '" + e.getKey() + "': not a multiple of the entry width "
-                            + mode.entryBytes());
-                }
-                if ((addr >>> 52) != 0) {
-                    throw new Bad("memory key '" + e.getKey() + "': at or above 2^52");
-                }
-                long v = numberNode("memory[" + e.getKey() + "]", e.getValue());
-                if (mode == PagingMode.LEGACY2 && (v >>> 32) != 0) {
-                    throw new Bad("memory[" + e.getKey() + "]: 0x" + Long.toHexString(v)
-                            + " does not fit a 4-byte legacy2 entry");
-                }
-                mem.put(addr, v);
+                mem.put(parseNumber("memory key '" + e.getKey() + "'", e.getKey()),
+                        numberNode("memory[" + e.getKey() + "]", e.getValue()));
             }
         }
         JsonNode acc = root.get("access");
@@ -145,9 +126,6 @@ public final class WalkJson {
             }
         }
         long va = prefixed(() -> number(acc, "va", null), "access.");
-        if (narrow && (va >>> 32) != 0) {
-            throw new Bad("access.va: 0x" + Long.toHexString(va) + " is at or above 2^32 in " + mode.wireName());
-        }
         String kindText = prefixed(() -> text(acc, "kind", true), "access.");
         AccessKind kind = wire("access.kind", () -> AccessKind.fromWire(kindText));
         long cpl = prefixed(() -> number(acc, "cpl", 0), "access.");
@@ -156,7 +134,12 @@ public final class WalkJson {
         }
         Access a = new Access(va, kind, (int) cpl, prefixed(() -> bool(acc, "implicit", false), "access."),
                 prefixed(() -> bool(acc, "stack", false), "access."));
-        return new WalkCase(cpu, c, mem, a);
+        WalkCase wc = new WalkCase(cpu, c, mem, a);
+        String problem = WalkCaseRules.problem(wc);
+        if (problem != null) {
+            throw new Bad(problem);
+        }
+        return wc;
     }
 
     /** Runs an enum lookup, naming the key in its error. */
@@ -248,6 +231,11 @@ public final class WalkJson {
 
     /** The output line for an answered case, keys in the contract's order. */
     public static String outcomeLine(JsonNode id, WalkOutcome o) {
+        return outcomeNode(id, o).toString();
+    }
+
+    /** The output object for an answered case (to embed it in other JSON). */
+    public static ObjectNode outcomeNode(JsonNode id, WalkOutcome o) {
         ObjectNode n = JsonNodeFactory.instance.objectNode();
         n.set("id", id == null ? NullNode.getInstance() : id);
         n.put("status", "ok");
@@ -268,7 +256,7 @@ public final class WalkJson {
         if (o.note() != null) {
             n.put("note", o.note());
         }
-        return n.toString();
+        return n;
     }
 
     private static void putInt(ObjectNode n, String k, Integer v) {
@@ -289,35 +277,79 @@ public final class WalkJson {
 
     /** A case as one input line (used to print minimal failing cases that can be fed back to {@code xpf walk}). */
     public static String caseToLine(WalkCase c, JsonNode id) {
+        return caseToLine(c, id, false, Map.<String, Object>of());
+    }
+
+    /**
+     * A case as one input line. With {@code omitDefaults} keys holding the contract's default are left out (shorter
+     * lines for reports); {@code notes} adds members under keys the contract ignores ({@code comment},
+     * {@code description}, {@code expected}, {@code tags}, {@code name}), so the line still replays as is; a note is a
+     * string or a {@link JsonNode}.
+     */
+    public static String caseToLine(WalkCase c, JsonNode id, boolean omitDefaults, Map<String, Object> notes) {
         ObjectNode n = JsonNodeFactory.instance.objectNode();
         if (id != null && !id.isNull()) {
             n.set("id", id);
         }
+        for (String key : notes.keySet()) {
+            if (!IGNORED.contains(key)) {
+                throw new IllegalArgumentException("'" + key + "' is not a key the walk contract ignores");
+            }
+        }
         PagingControls k = c.controls();
         n.put("mode", k.mode().wireName());
-        n.put("maxphyaddr", c.cpu().maxPhyAddr());
-        n.put("vendor", c.cpu().vendor().wireName());
-        n.put("page1gb", c.cpu().page1gb());
-        n.put("cr0_wp", k.cr0Wp());
-        n.put("cr4_pse", k.cr4Pse());
-        n.put("cr4_pge", k.cr4Pge());
-        n.put("cr4_smep", k.cr4Smep());
-        n.put("cr4_smap", k.cr4Smap());
-        n.put("cr4_pke", k.cr4Pke());
-        n.put("cr4_pks", k.cr4Pks());
-        n.put("efer_nxe", k.eferNxe());
-        n.put("eflags_ac", k.eflagsAc());
-        n.put("pkru", Integer.toUnsignedLong(k.pkru()));
-        n.put("pkrs", Integer.toUnsignedLong(k.pkrs()));
+        if (!omitDefaults || c.cpu().maxPhyAddr() != 40) {
+            n.put("maxphyaddr", c.cpu().maxPhyAddr());
+        }
+        if (!omitDefaults || c.cpu().vendor() != Vendor.INTEL) {
+            n.put("vendor", c.cpu().vendor().wireName());
+        }
+        if (!omitDefaults || !c.cpu().page1gb()) {
+            n.put("page1gb", c.cpu().page1gb());
+        }
+        putFlag(n, "cr0_wp", k.cr0Wp(), omitDefaults);
+        putFlag(n, "cr4_pse", k.cr4Pse(), omitDefaults);
+        putFlag(n, "cr4_pge", k.cr4Pge(), omitDefaults);
+        putFlag(n, "cr4_smep", k.cr4Smep(), omitDefaults);
+        putFlag(n, "cr4_smap", k.cr4Smap(), omitDefaults);
+        putFlag(n, "cr4_pke", k.cr4Pke(), omitDefaults);
+        putFlag(n, "cr4_pks", k.cr4Pks(), omitDefaults);
+        putFlag(n, "efer_nxe", k.eferNxe(), omitDefaults);
+        putFlag(n, "eflags_ac", k.eflagsAc(), omitDefaults);
+        if (!omitDefaults || k.pkru() != 0) {
+            n.put("pkru", hex(Integer.toUnsignedLong(k.pkru())));
+        }
+        if (!omitDefaults || k.pkrs() != 0) {
+            n.put("pkrs", hex(Integer.toUnsignedLong(k.pkrs())));
+        }
         n.put("cr3", hex(k.cr3()));
         ObjectNode mem = n.putObject("memory");
         c.memory().forEach((a, v) -> mem.put(hex(a), hex(v)));
         ObjectNode acc = n.putObject("access");
         acc.put("va", hex(c.access().va()));
         acc.put("kind", c.access().kind().wireName());
-        acc.put("cpl", c.access().cpl());
-        acc.put("implicit", c.access().implicit());
-        acc.put("stack", c.access().stack());
+        if (!omitDefaults || c.access().cpl() != 0) {
+            acc.put("cpl", c.access().cpl());
+        }
+        if (!omitDefaults || c.access().implicit()) {
+            acc.put("implicit", c.access().implicit());
+        }
+        if (!omitDefaults || c.access().stack()) {
+            acc.put("stack", c.access().stack());
+        }
+        notes.forEach((k2, v) -> {
+            if (v instanceof JsonNode j) {
+                n.set(k2, j);
+            } else {
+                n.put(k2, String.valueOf(v));
+            }
+        });
         return n.toString();
+    }
+
+    private static void putFlag(ObjectNode n, String key, boolean v, boolean omitDefaults) {
+        if (!omitDefaults || v) {
+            n.put(key, v);
+        }
     }
 }

@@ -3,6 +3,7 @@ package xpf.sim.walk;
 import java.util.Map;
 import java.util.TreeMap;
 import xpf.model.x86.Access;
+import xpf.model.x86.AccessKind;
 import xpf.model.x86.PagingMode;
 import xpf.model.x86.PfErrorCode;
 import xpf.model.x86.Vectors;
@@ -31,7 +32,7 @@ public final class WalkService {
         if (!mmu.pdpteValid()) {
             return WalkOutcome.exception(Vectors.GP, PDPTE_NOTE);
         }
-        Mmu.Result r = mmu.translate(c.access());
+        Mmu.Result r = mmu.translate(c.access(), false);
         return switch (r.outcome()) {
             case GP -> WalkOutcome.exception(Vectors.GP, null);
             case SS -> WalkOutcome.exception(Vectors.SS, null);
@@ -59,7 +60,8 @@ public final class WalkService {
     /** The note of docs/walk-service.md §8 for an implicit access denied by SMAP on AMD. */
     private static String amdSmapNote(WalkCase c, Mmu mmu, Mmu.Result r) {
         Access a = c.access();
-        if (c.cpu().vendor() != Vendor.AMD || !a.implicit() || !c.controls().cr4Smap()
+        // SMAP governs data accesses only: an implicit fetch denied with SMAP on is SMEP's doing, not SMAP's.
+        if (c.cpu().vendor() != Vendor.AMD || !a.implicit() || a.kind() == AccessKind.FETCH || !c.controls().cr4Smap()
                 || (r.errorCode() & PfErrorCode.P) == 0 || (r.errorCode() & PfErrorCode.RSVD) != 0) {
             return null;
         }

@@ -212,6 +212,14 @@ public final class Mmu {
      * #PF delivery does (§1.1f), so a retry sees memory.
      */
     public Result translate(Access a) {
+        return translate(a, true);
+    }
+
+    /**
+     * Translates one access; with {@code fillCaches} false a successful walk does not fill the TLB and
+     * paging-structure caches (for one-shot translations such as the walk service, where nothing reads them later).
+     */
+    public Result translate(Access a, boolean fillCaches) {
         PagingControls c = controls;
         PagingMode mode = c.mode();
         long la = a.va();
@@ -250,7 +258,9 @@ public final class Mmu {
         }
         boolean write = a.kind() == AccessKind.WRITE;
         long[][] ad = setAccessedDirty(w, write);
-        fillCaches(w, la, start, write, c);
+        if (fillCaches) {
+            fillCaches(w, la, start, write, c);
+        }
         return new Result(Outcome.OK, 0, la, w.pa(), w.pageSize(), w.slots(), ad[0], ad[1], source, w.status());
     }
 

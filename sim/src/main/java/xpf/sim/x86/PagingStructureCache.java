@@ -22,10 +22,7 @@ public final class PagingStructureCache {
     @SuppressWarnings("unchecked")
     public PagingStructureCache(PagingMode mode) {
         this.mode = mode;
-        this.byLevel = new Map[PagingGeometry.levels(mode).size()];
-        for (int i = 0; i < byLevel.length; i++) {
-            byLevel[i] = new HashMap<>();
-        }
+        this.byLevel = new Map[PagingGeometry.levels(mode).size()]; // maps created on first fill
     }
 
     public PagingMode mode() {
@@ -40,7 +37,7 @@ public final class PagingStructureCache {
     public PageWalker.Start lookup(long la) {
         List<LevelGeometry> geo = PagingGeometry.levels(mode);
         for (int i = geo.size() - 2; i >= 0; i--) {
-            if (!byLevel[i].isEmpty()) {
+            if (byLevel[i] != null && !byLevel[i].isEmpty()) {
                 PageWalker.Start s = byLevel[i].get(key(geo.get(i), la));
                 if (s != null) {
                     return s;
@@ -55,6 +52,9 @@ public final class PagingStructureCache {
         if (mode == PagingMode.PAE && i == 0) {
             return; // PDPTE registers are not part of the paging-structure caches
         }
+        if (byLevel[i] == null) {
+            byLevel[i] = new HashMap<>();
+        }
         byLevel[i].put(key(PagingGeometry.levels(mode).get(i), la), next);
     }
 
@@ -62,21 +62,25 @@ public final class PagingStructureCache {
     public void invalidateAddress(long la) {
         List<LevelGeometry> geo = PagingGeometry.levels(mode);
         for (int i = 0; i < byLevel.length; i++) {
-            byLevel[i].remove(key(geo.get(i), la));
+            if (byLevel[i] != null) {
+                byLevel[i].remove(key(geo.get(i), la));
+            }
         }
     }
 
     /** INVLPG, MOV CR3 and full flushes: paging-structure caches are emptied entirely (§1.1f). */
     public void flushAll() {
         for (Map<Long, PageWalker.Start> m : byLevel) {
-            m.clear();
+            if (m != null) {
+                m.clear();
+            }
         }
     }
 
     public int size() {
         int n = 0;
         for (Map<Long, PageWalker.Start> m : byLevel) {
-            n += m.size();
+            n += m == null ? 0 : m.size();
         }
         return n;
     }

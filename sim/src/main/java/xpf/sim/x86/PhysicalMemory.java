@@ -6,21 +6,21 @@ import java.util.TreeMap;
 import java.util.function.LongConsumer;
 
 /**
- * Sparse, little-endian physical memory: 4 KiB frames allocated on first write, every other byte reads as zero.
+ * Sparse, little-endian physical memory: every location reads as zero until written.
  *
- * <p>Frames live in an open-addressing hash table keyed by frame number (no boxing on the walk's hot path), with a
- * one-entry cache of the last frame touched, because a page walk reads several entries of few frames. Iteration
- * order never leaks into results: {@link #snapshotWords()} returns a sorted map.
+ * <p>Storage is word-granular: an open-addressing table from 8-byte word index to value (no boxing, no 4 KiB frame
+ * allocated for a table that holds four entries), with a one-entry cache of the last word read, because a walk case
+ * or a scenario touches few words of many frames. Iteration order never leaks into results: {@link #snapshotWords()}
+ * returns a sorted map.
  */
 public final class PhysicalMemory {
-    private static final int WORDS = 512;
     private static final long EMPTY = Long.MIN_VALUE;
 
-    private long[] keys = new long[64];
-    private long[][] frames = new long[64][];
+    private long[] keys = new long[16];
+    private long[] vals = new long[16];
     private int size;
     private long lastKey = EMPTY;
-    private long[] lastFrame;
+    private long lastVal;
     private LongConsumer writeObserver;
 
     public PhysicalMemory() {
@@ -31,12 +31,7 @@ public final class PhysicalMemory {
     public PhysicalMemory copy() {
         PhysicalMemory c = new PhysicalMemory();
         c.keys = keys.clone();
-        c.frames = new long[frames.length][];
-        for (int i = 0; i < frames.length; i++) {
-            if (frames[i] != null) {
-                c.frames[i] = frames[i].clone();
-            }
-        }
+        c.vals = vals.clone();
         c.size = size;
         return c;
     }
@@ -54,71 +49,63 @@ public final class PhysicalMemory {
         return (int) (h >>> 40) & mask;
     }
 
-    private long[] frame(long pfn, boolean create) {
-        if (pfn == lastKey) {
-            return lastFrame;
-        }
+    /** Index of {@code key} in the table, or of the empty slot where it would go. */
+    private int find(long key) {
         int mask = keys.length - 1;
-        int i = slot(pfn, mask);
-        while (keys[i] != EMPTY) {
-            if (keys[i] == pfn) {
-                lastKey = pfn;
-                lastFrame = frames[i];
-                return frames[i];
-            }
+        int i = slot(key, mask);
+        while (keys[i] != EMPTY && keys[i] != key) {
             i = (i + 1) & mask;
         }
-        if (!create) {
-            return null;
-        }
-        if ((size + 1) * 2 > keys.length) {
-            grow();
-            return frame(pfn, true);
-        }
-        long[] f = new long[WORDS];
-        keys[i] = pfn;
-        frames[i] = f;
-        size++;
-        lastKey = pfn;
-        lastFrame = f;
-        return f;
-    }
-
-    private void grow() {
-        long[] ok = keys;
-        long[][] of = frames;
-        keys = new long[ok.length * 2];
-        frames = new long[ok.length * 2][];
-        Arrays.fill(keys, EMPTY);
-        int mask = keys.length - 1;
-        for (int j = 0; j < ok.length; j++) {
-            if (ok[j] != EMPTY) {
-                int i = slot(ok[j], mask);
-                while (keys[i] != EMPTY) {
-                    i = (i + 1) & mask;
-                }
-                keys[i] = ok[j];
-                frames[i] = of[j];
-            }
-        }
-        lastKey = EMPTY;
-        lastFrame = null;
+        return i;
     }
 
     /** Reads the aligned 8-byte word containing {@code pa}. */
     public long readWord(long pa) {
-        long[] f = frame(pa >>> 12, false);
-        return f == null ? 0 : f[(int) ((pa >>> 3) & (WORDS - 1))];
+        long key = pa >>> 3;
+        if (key == lastKey) {
+            return lastVal;
+        }
+        int i = find(key);
+        long v = keys[i] == EMPTY ? 0 : vals[i];
+        lastKey = key;
+        lastVal = v;
+        return v;
     }
 
     /** Writes the aligned 8-byte word containing {@code pa}. */
     public void writeWord(long pa, long value) {
-        long[] f = frame(pa >>> 12, value != 0);
-        if (f != null) {
-            f[(int) ((pa >>> 3) & (WORDS - 1))] = value;
+        long key = pa >>> 3;
+        int i = find(key);
+        if (keys[i] == EMPTY) {
+            if (value != 0) {
+                keys[i] = key;
+                vals[i] = value;
+                if (++size * 2 > keys.length) {
+                    grow();
+                }
+            }
+        } else {
+            vals[i] = value;
         }
+        lastKey = key;
+        lastVal = value;
         if (writeObserver != null) {
             writeObserver.accept(pa & ~7L);
+        }
+    }
+
+    private void grow() {
+        long[] ok = keys;
+        long[] ov = vals;
+        keys = new long[ok.length * 2];
+        vals = new long[ok.length * 2];
+        Arrays.fill(keys, EMPTY);
+        for (int j = 0; j < ok.length; j++) {
+            if (ok[j] != EMPTY) {
+                int i = find(ok[j]);
+                keys[i] = ok[j];
+                vals[i] = ov[j];
+            }
         }
     }
 
@@ -174,9 +161,13 @@ public final class PhysicalMemory {
 
     /** Zeroes a whole 4 KiB frame. */
     public void clearFrame(long pfn) {
-        long[] f = frame(pfn, false);
-        if (f != null) {
-            Arrays.fill(f, 0);
+        long base = pfn << 12;
+        for (int w = 0; w < 512; w++) {
+            long pa = base + 8L * w;
+            int i = find(pa >>> 3);
+            if (keys[i] != EMPTY && vals[i] != 0) {
+                writeWord(pa, 0);
+            }
         }
     }
 
@@ -184,13 +175,8 @@ public final class PhysicalMemory {
     public SortedMap<Long, Long> snapshotWords() {
         TreeMap<Long, Long> out = new TreeMap<>();
         for (int j = 0; j < keys.length; j++) {
-            if (keys[j] != EMPTY) {
-                long[] f = frames[j];
-                for (int w = 0; w < WORDS; w++) {
-                    if (f[w] != 0) {
-                        out.put((keys[j] << 12) | ((long) w << 3), f[w]);
-                    }
-                }
+            if (keys[j] != EMPTY && vals[j] != 0) {
+                out.put(keys[j] << 3, vals[j]);
             }
         }
         return out;

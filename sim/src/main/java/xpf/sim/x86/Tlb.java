@@ -22,10 +22,11 @@ public final class Tlb {
     @SuppressWarnings("unchecked")
     private final Map<Long, Entry>[] bySize = new Map[SIZES.length];
 
-    public Tlb() {
-        for (int i = 0; i < SIZES.length; i++) {
-            bySize[i] = new HashMap<>();
+    private Map<Long, Entry> map(int i) {
+        if (bySize[i] == null) {
+            bySize[i] = new HashMap<>(); // created on first use: a one-shot vCPU never pays for empty maps
         }
+        return bySize[i];
     }
 
     private static int sizeIndex(long size) {
@@ -40,7 +41,7 @@ public final class Tlb {
     /** The cached translation covering {@code la}, or null. */
     public Entry lookup(long la) {
         for (int i = 0; i < SIZES.length; i++) {
-            if (!bySize[i].isEmpty()) {
+            if (bySize[i] != null && !bySize[i].isEmpty()) {
                 Entry e = bySize[i].get(la & -SIZES[i]);
                 if (e != null) {
                     return e;
@@ -53,13 +54,13 @@ public final class Tlb {
     public void insert(Entry e) {
         // A page is cached under one size only: drop any other-size entry for the same address first.
         invalidatePage(e.vaBase());
-        bySize[sizeIndex(e.pageSize())].put(e.vaBase(), e);
+        map(sizeIndex(e.pageSize())).put(e.vaBase(), e);
     }
 
     /** INVLPG / #PF delivery: every entry covering {@code la}, global ones included. */
     public void invalidatePage(long la) {
         for (int i = 0; i < SIZES.length; i++) {
-            if (!bySize[i].isEmpty()) {
+            if (bySize[i] != null && !bySize[i].isEmpty()) {
                 bySize[i].remove(la & -SIZES[i]);
             }
         }
@@ -68,21 +69,25 @@ public final class Tlb {
     /** MOV CR3 without PCIDs: non-global entries only. */
     public void flushNonGlobal() {
         for (Map<Long, Entry> m : bySize) {
-            m.values().removeIf(e -> !e.global());
+            if (m != null) {
+                m.values().removeIf(e -> !e.global());
+            }
         }
     }
 
     /** CR4.PGE toggle and other full flushes: everything, global included. */
     public void flushAll() {
         for (Map<Long, Entry> m : bySize) {
-            m.clear();
+            if (m != null) {
+                m.clear();
+            }
         }
     }
 
     public int size() {
         int n = 0;
         for (Map<Long, Entry> m : bySize) {
-            n += m.size();
+            n += m == null ? 0 : m.size();
         }
         return n;
     }

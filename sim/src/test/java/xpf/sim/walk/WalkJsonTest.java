@@ -84,4 +84,32 @@ class WalkJsonTest {
         assertThat(p.ok()).as(p.error()).isTrue();
         assertThat(p.walkCase().memory().get(0L)).isEqualTo(0x8000000000001007L);
     }
+
+    @Test
+    @DisplayName("the short form (defaults omitted) with notes under ignored keys replays to the same case")
+    void shortFormWithNotes() {
+        WalkCase c = WalkJson.parseLine(OK).walkCase();
+        java.util.Map<String, Object> notes = new java.util.LinkedHashMap<>();
+        notes.put("comment", "minimised");
+        notes.put("expected", WalkJson.outcomeNode(null, WalkService.evaluate(c)));
+        String line = WalkJson.caseToLine(c, null, true, notes);
+        assertThat(line).isEqualTo("{\"mode\":\"long4\",\"cr3\":\"0x1000\",\"memory\":{\"0x1000\":\"0x2007\"},"
+                + "\"access\":{\"va\":\"0x10\",\"kind\":\"read\"},\"comment\":\"minimised\",\"expected\":{\"id\":null,"
+                + "\"status\":\"ok\",\"fault\":true,\"vector\":14,\"error_code\":0,\"cr2\":\"0x10\",\"pa\":null,"
+                + "\"page_size\":null,\"memory_after\":{},\"walk\":[\"0x1000\",\"0x2000\"]}}");
+        assertThat(WalkJson.parseLine(line).walkCase()).isEqualTo(c);
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> WalkJson.caseToLine(c, null, true,
+                java.util.Map.of("bogus", "x"))).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    @DisplayName("walk-service 8: the AMD SMAP note is for implicit data accesses only, never for fetches")
+    void amdSmapNoteOnlyForData() {
+        String base = "{\"mode\":\"long4\",\"vendor\":\"amd\",\"cr4_smap\":true,\"cr4_smep\":true,\"cr3\":\"0x1000\","
+                + "\"memory\":{\"0x1000\":\"0x2007\",\"0x2000\":\"0x3007\",\"0x3000\":\"0x4007\",\"0x4000\":\"0x5007\"},"
+                + "\"access\":{\"va\":\"0x10\",\"implicit\":true,\"kind\":";
+        assertThat(WalkService.evaluate(WalkJson.parseLine(base + "\"read\"}}").walkCase()).note())
+                .isEqualTo(WalkService.AMD_SMAP_NOTE);
+        assertThat(WalkService.evaluate(WalkJson.parseLine(base + "\"fetch\"}}").walkCase()).note()).isNull();
+    }
 }

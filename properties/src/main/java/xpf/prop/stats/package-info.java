@@ -1,0 +1,4 @@
+/**
+ * Statistics labels, coverage requirements and their text and JSON renderings.
+ */
+package xpf.prop.stats;
