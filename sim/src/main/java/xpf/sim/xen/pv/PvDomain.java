@@ -696,7 +696,7 @@ public final class PvDomain implements GuestDomain {
             }
             if (fault.outcome() != Mmu.Outcome.PAGE_FAULT) {
                 int vector = fault.vector();
-                trace.hardware(Vectors.mnemonic(vector), "va", a.va(), "cause", "non-canonical", "context", "guest");
+                trace.hardware(Vectors.mnemonic(vector), "in", "guest", "va", a.va(), "cause", "non-canonical");
                 trace.call(vector == Vectors.GP ? "do_general_protection" : "do_stack_segment", "error_code", 0);
                 inject.pvInjectEvent(v, vector, 0, 0);
                 return exitToGuest(v, Fix.forwarded("exception"));
@@ -742,7 +742,7 @@ public final class PvDomain implements GuestDomain {
     @XenFunction(symbol = "entry_PF", file = "xen/arch/x86/x86_64/entry.S", version = "3.1, 4.22",
             formerly = "page_fault")
     Outcome guestPageFault(PvVcpu v, int ec, long cr2, String source) {
-        trace.hardware("#PF", "va", cr2, "ec", Trace.ec(ec), "context", "guest", "source", source);
+        trace.hardware("#PF", "in", "guest", "va", cr2, "ec", Trace.ec(ec), "source", source);
         trace.call(profile.symbol("entry_PF"), "vector", 14, "then", "handle_exception");
         Fix f = traps.handlePF(v, PfRegs.guest(v.cs, v.rip, v.rflags, ec), cr2);
         return exitToGuest(v, f);
@@ -859,7 +859,7 @@ public final class PvDomain implements GuestDomain {
             throw new ScenarioError(where + ".cr3", "cr_write for a PV guest needs cr3");
         }
         trace.op("cr_write", "cr3", w.cr3());
-        trace.hardware("#GP", "cause", "privileged instruction in ring " + hardwareCpl(v), "context", "guest");
+        trace.hardware("#GP", "in", "guest", "cause", "privileged instruction in ring " + hardwareCpl(v));
         trace.call("do_general_protection", "error_code", 0);
         if (guestKernelMode(v)) {
             trace.call("pv_emulate_privileged_op", "insn", "mov %cr3");

@@ -23,7 +23,8 @@ final class PvInject {
     @XenFunction(symbol = "pv_inject_page_fault", file = "xen/arch/x86/include/asm/pv/traps.h", version = "3.1, 4.22",
             formerly = "propagate_page_fault")
     void pvInjectPageFault(PvVcpu v, int errorCode, long cr2) {
-        d.trace().call(d.profile().symbol("pv_inject_page_fault"), "cr2", cr2, "ec", Trace.ec(errorCode));
+        d.trace().call(d.profile().symbol("pv_inject_page_fault"), "cr2", cr2, "ec", Trace.ec(errorCode), "handler",
+                v.trapCtxt[Vectors.PF].address());
         pvInjectEvent(v, Vectors.PF, errorCode, cr2);
     }
 
@@ -60,9 +61,12 @@ final class PvInject {
             flags |= TrapBounce.TBF_INTERRUPT;
         }
         v.trapBounce = new TrapBounce(ec == null ? 0 : ec, flags, ti.cs(), ti.address(), vector);
-        d.trace().call("pv_inject_event", "vector", vector, "ec", vector == Vectors.PF ? Trace.ec(ec)
+        String sym = d.profile().symbol("pv_inject_event");
+        if (!sym.isEmpty()) {
+            d.trace().call(sym, "vector", vector, "ec", vector == Vectors.PF ? Trace.ec(ec)
                 : (ec == null ? "-" : "0x" + Integer.toHexString(ec)), "handler", ti.address(), "cs",
                 "0x" + Integer.toHexString(ti.cs()), "flags", flags);
+        }
         if (nullTrapBounce(v.trapBounce)) {
             d.trace().note("Unhandled: vec " + vector + ", " + Vectors.mnemonic(vector) + "["
                     + (ec == null ? "-" : String.format("%04x", ec)) + "] (no handler registered)");

@@ -18,6 +18,7 @@ final class Xen31PvProfile implements PvProfile {
             Map.entry("handle_PF", "do_page_fault"),
             Map.entry("pv_inject_page_fault", "propagate_page_fault"),
             Map.entry("pv_ro_page_fault", ""),
+            Map.entry("pv_inject_event", ""),
             Map.entry("pv_map_ldt_shadow_page", "map_ldt_shadow_page"),
             Map.entry("promote_l1_table", "alloc_l1_table"),
             Map.entry("promote_l2_table", "alloc_l2_table"),

@@ -63,7 +63,7 @@ final class XenGuestAccess {
             }
             if (fault != null && fault.outcome() != Mmu.Outcome.PAGE_FAULT) {
                 // A non-canonical address in Xen raises #GP; do_general_protection uses the same extable.
-                t.hardware("#GP", "va", va, "context", "xen", "site", site.symbol());
+                t.hardware("#GP", "in", "Xen", "va", va, "site", site.symbol());
                 if (site.hasExtable()) {
                     t.call("extable_fixup", "result", "fixed", "site", site.symbol());
                     return Result.failed(va);
@@ -72,7 +72,7 @@ final class XenGuestAccess {
             }
             int ec = shadowEc != null ? shadowEc : fault.errorCode();
             long cr2 = shadowEc != null ? va : got;
-            t.hardware("#PF", "va", cr2, "ec", Trace.ec(ec), "context", "xen", "site", site.symbol(),
+            t.hardware("#PF", "in", "Xen", "va", cr2, "ec", Trace.ec(ec), "site", site.symbol(),
                     "source", shadowEc != null ? "shadow" : fault.source());
             Fix f = d.traps().handlePF(v, PfRegs.xen(ec, site), cr2);
             switch (f.kind()) {
