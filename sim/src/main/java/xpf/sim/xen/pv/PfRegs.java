@@ -15,8 +15,8 @@ record PfRegs(boolean guestMode, int cs, long rip, long rflags, int errorCode, X
     }
 
     /** A fault inside Xen: ring-0 CS; EFLAGS.AC set where Xen whitelisted the access for SMAP (STAC). */
-    static PfRegs xen(int errorCode, XenSite site) {
-        return new PfRegs(false, PvLayout.HYPERVISOR_CS, 0, IF | (site.hasExtable() ? AC : 0), errorCode, site);
+    static PfRegs xen(int errorCode, XenSite site, boolean smapWhitelisted) {
+        return new PfRegs(false, PvLayout.HYPERVISOR_CS, 0, IF | (smapWhitelisted ? AC : 0), errorCode, site);
     }
 
     boolean interruptsEnabled() {

@@ -419,6 +419,11 @@ public final class PvDomain implements GuestDomain {
         return perdomainL1;
     }
 
+    /** CR4.SMAP while Xen runs. */
+    boolean xenSmap() {
+        return profile.xenUsesSmepSmap() && machine.spec().has(CpuFeature.SMAP);
+    }
+
     boolean xenSmepSmap() {
         return profile.xenUsesSmepSmap()
                 && (machine.spec().has(CpuFeature.SMEP) || machine.spec().has(CpuFeature.SMAP));

@@ -42,7 +42,29 @@ final class XenGuestAccess {
         return access(v, va, size, value, true, site);
     }
 
+    /**
+     * Xen's accesses run with Xen's CR4 (SMAP when Xen uses it; a 32-bit guest runs with SMEP/SMAP cleared, Xen
+     * restores them on entry) and with EFLAGS.AC set where the code brackets the access with STAC. The seeded
+     * XSA-183 leaves the 32-bit bounce-frame stores without STAC.
+     */
     private Result access(PvVcpu v, long va, int size, long value, boolean write, XenSite site) {
+        boolean whitelisted = site.hasExtable()
+                && !(d.pv32() && site == XenSite.BOUNCE_FRAME && d.xen().bug("xsa-183"));
+        xpf.model.x86.PagingControls guest = v.mmu.controls();
+        xpf.model.x86.PagingControls xenCtl = guest.withSmap(d.xenSmap()).withAc(whitelisted);
+        if (xenCtl.equals(guest)) {
+            return accessIn(v, va, size, value, write, site, whitelisted);
+        }
+        v.mmu.setControls(xenCtl); // CR4.SMAP and EFLAGS.AC changes flush nothing
+        try {
+            return accessIn(v, va, size, value, write, site, whitelisted);
+        } finally {
+            v.mmu.setControls(v.mmu.controls().withSmap(guest.cr4Smap()).withAc(guest.eflagsAc()));
+        }
+    }
+
+    private Result accessIn(PvVcpu v, long va, int size, long value, boolean write, XenSite site,
+            boolean whitelisted) {
         Trace t = d.trace();
         AccessKind kind = write ? AccessKind.WRITE : AccessKind.READ;
         Access a = new Access(va, kind, 0, false, false);
@@ -74,7 +96,7 @@ final class XenGuestAccess {
             long cr2 = shadowEc != null ? va : got;
             t.hardware("#PF", "in", "Xen", "va", cr2, "ec", Trace.ec(ec), "site", site.symbol(),
                     "source", shadowEc != null ? "shadow" : fault.source());
-            Fix f = d.traps().handlePF(v, PfRegs.xen(ec, site), cr2);
+            Fix f = d.traps().handlePF(v, PfRegs.xen(ec, site, whitelisted), cr2);
             switch (f.kind()) {
                 case FIXED -> {
                     // spurious or paging: Xen re-executes its own instruction

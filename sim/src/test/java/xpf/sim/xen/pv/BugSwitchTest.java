@@ -136,6 +136,23 @@ class BugSwitchTest {
     }
 
     @Test
+    @DisplayName("xsa-183 seeded: 32-bit bounce-frame stores without STAC on a user-mapped kernel stack: SMAP panic")
+    void xsa183() {
+        PvFixture fixed = PvFixture.pv32();
+        fixed.pte(L1, 6, e(PvFixture.STACK, UP)); // the kernel stack on a user mapping
+        assertThat(fixed.last(read(0x9000))).isDeliveredPageFault(0, 0x9000);
+        PvFixture buggy = PvFixture.pv32().bug("xsa-183");
+        buggy.pte(L1, 6, e(PvFixture.STACK, UP));
+        assertThat(buggy.last(read(0x9000))).isPanic("smep_smap_in_xen");
+        // A kernel-only stack is not affected, nor is a CPU without SMAP's Xen 3.1.
+        PvFixture kernelStack = PvFixture.pv32().bug("xsa-183");
+        assertThat(kernelStack.last(read(0x9000))).isDeliveredPageFault(0, 0x9000);
+        PvFixture old = PvFixture.pv32().profile(XenProfile.XEN_3_1).bug("xsa-183");
+        old.pte(L1, 6, e(PvFixture.STACK, UP));
+        assertThat(old.last(read(0x9000))).isDeliveredPageFault(0, 0x9000);
+    }
+
+    @Test
     @DisplayName("no switch is on by default: a plain scenario records no bug")
     void switchesAreOffByDefault() {
         ScenarioRunner.Run r = PvFixture.pv64().run(read(0x9000));

@@ -111,7 +111,7 @@ class FatalOutcomesTest {
         PvDomain d = guest(PvFixture.pv64().run());
         d.useTrace(new Trace());
         // A supervisor write to a user page (every 64-bit PV leaf is), from code that did not STAC.
-        PfRegs regs = PfRegs.xen(PfErrorCode.P | PfErrorCode.W, XenSite.UNPROTECTED);
+        PfRegs regs = PfRegs.xen(PfErrorCode.P | PfErrorCode.W, XenSite.UNPROTECTED, false);
         assertThatThrownBy(() -> d.traps().handlePF(vcpu(d), regs, 0x1000)).isInstanceOf(PvFatal.Panic.class)
                 .hasMessageContaining("smep_smap_in_xen");
     }

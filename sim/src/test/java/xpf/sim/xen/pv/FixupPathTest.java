@@ -201,6 +201,18 @@ class FixupPathTest {
     }
 
     @Test
+    @DisplayName("pv.3.5 the emulator's own #PF (XCHG reads across into an unmapped page) is injected instead")
+    void emulatorPageFaultIsInjected() {
+        PvFixture f = PvFixture.pv64();
+        f.pte(L1, 10, e(L1, P | US | A)); // the L1 again at 0xa000; 0xb000 is unmapped
+        GuestAccess xchg = new GuestAccess(0xaffc, AccessKind.WRITE, 8, e(NEWDATA, UP), null, false, false,
+                Insn.XCHG, null);
+        ScenarioRunner.Run r = f.run(step(xchg));
+        assertThat(outcome(r, 0)).isDeliveredPageFault(0, 0xb000);
+        assertThat(r.trace().render()).contains("x86_emulate result=EXCEPTION");
+    }
+
+    @Test
     @DisplayName("pv.2.3d a user-mode write to a read-only L1 is never emulated: forwarded with U")
     void userWriteToPageTableIsForwarded() {
         assertThat(PvFixture.pv64().user().last(write(VA_L1 + 16, e(NEWDATA, UP))))
