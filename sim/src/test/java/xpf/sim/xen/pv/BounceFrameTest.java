@@ -123,6 +123,14 @@ class BounceFrameTest {
     }
 
     @Test
+    @DisplayName("pv.5.3 an upcall pending with no event callback registered crashes the domain (null bounce)")
+    void pendingEventWithoutCallbackCrashes() {
+        ScenarioRunner.Run r = PvFixture.pv64().run(step(GuestAccess.read(0x9000), new Knobs(false, null, false,
+                true)));
+        assertThat(outcome(r, 0)).isDomainCrash("no_event_callback");
+    }
+
+    @Test
     @DisplayName("pv.9 XSA-339: create_bounce_frame clears the trap bounce, so an exception is injected once")
     void trapBounceIsClearedAfterDelivery() {
         ScenarioRunner.Run r = PvFixture.pv64().run(read(0x9000), read(0x1000));
