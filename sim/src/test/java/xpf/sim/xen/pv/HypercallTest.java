@@ -159,6 +159,35 @@ class HypercallTest {
     }
 
     @Test
+    @DisplayName("pv.4.7 32-bit PV: update_va_mapping through Xen's L4 (slot 258 of the guest's compat L4)")
+    void updateVaMappingForThirtyTwoBitGuest() {
+        ScenarioRunner.Run r = PvFixture.pv32().run(hypercall(new HypercallOp.UpdateVaMapping(0x7000,
+                e(NEWDATA, UP), DoUpdateVaMapping.UVMF_INVLPG)), read(0x7000),
+                batch(pteAddr(L2, 1), e(L1B, UP)), hypercall(new HypercallOp.UpdateVaMapping(0x200000,
+                e(DATA, UP), 0)), read(0x200000));
+        assertThat(outcome(r, 0)).returned("update_va_mapping", 0);
+        assertThat(outcome(r, 1)).isCompleted();
+        assertThat(outcome(r, 2)).returned("mmu_update", 0);
+        assertThat(outcome(r, 3)).returned("update_va_mapping", 0);
+        assertThat(outcome(r, 4)).isCompleted();
+    }
+
+    @Test
+    @DisplayName("pv.4.6 32-bit PV: NEW_BASEPTR to another L3 flushes the old translations")
+    void newBaseptrForThirtyTwoBitGuestFlushes() {
+        PvFixture f = PvFixture.pv32();
+        f.frames.put("l3b", 0x1010L);
+        f.frames.put("l2y", 0x1011L);
+        f.frames.put("l2z", 0x1012L);
+        f.frames.put("l1z", 0x1013L);
+        f.pte(0x1010, 3, e(0x1011, P)).pte(0x1010, 0, e(0x1012, P)); // a second hierarchy: only the stack mapped
+        f.pte(0x1012, 0, e(0x1013, UP)).pte(0x1013, 6, e(PvFixture.STACK, P | xpf.sim.x86.EntryBits.RW | A));
+        ScenarioRunner.Run r = f.run(read(0x1000), mmuext(DoMmuextOp.NEW_BASEPTR, 0x1010, 0), read(0x1000));
+        assertThat(outcome(r, 1)).returned("mmuext_op", 0);
+        assertThat(outcome(r, 2)).isDeliveredPageFault(0, 0x1000);
+    }
+
+    @Test
     @DisplayName("pv.4.7 update_va_mapping of an address with no L1 (or non-canonical) -EINVAL")
     void updateVaMappingFailures() {
         assertThat(PvFixture.pv64().last(hypercall(new HypercallOp.UpdateVaMapping(0x40000000L, 0, 0))))

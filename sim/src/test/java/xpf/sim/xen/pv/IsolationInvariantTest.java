@@ -128,6 +128,16 @@ class IsolationInvariantTest {
     }
 
     @Test
+    @DisplayName("pv.4.2 the same for a 32-bit guest (PAE tables, L3 slot 3, ring-1 kernel)")
+    void isolationHoldsForThirtyTwoBitGuests() {
+        List<String> bad = new ArrayList<>();
+        for (long seed = 1; seed <= 100 && bad.isEmpty(); seed++) {
+            bad.addAll(runAndCheck(PvFixture.pv32(), seed, 30));
+        }
+        assertThat(bad).isEmpty();
+    }
+
+    @Test
     @DisplayName("pv.4.2 the initial state of every fixture is balanced (both profiles, 64- and 32-bit)")
     void initialStateIsBalanced() {
         for (XenProfile p : XenProfile.values()) {
