@@ -41,13 +41,13 @@ final class DoIret {
         if (d.pv32()) {
             long esp = f.bottom() + (f.errorCode() ? 4 : 0) - 4;
             v.rsp = esp;
-            return d.guestStore(v, esp, 4, v.rax);
+            return d.steps().guestStore(v, esp, 4, v.rax);
         }
         long rsp = f.bottom() + 16 + (f.errorCode() ? 8 : 0) - 32;
         v.rsp = rsp;
         long[] words = {v.rax, f.r11(), f.rcx(), 0};
         for (int i = 0; i < words.length; i++) {
-            Outcome o = d.guestStore(v, rsp + 8L * i, 8, words[i]);
+            Outcome o = d.steps().guestStore(v, rsp + 8L * i, 8, words[i]);
             if (o != null) {
                 return o;
             }

@@ -3,10 +3,8 @@ package xpf.sim.xen.pv;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Deque;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.SequencedMap;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import xpf.model.scenario.ControlWrite;
@@ -16,8 +14,6 @@ import xpf.model.scenario.DomainSpec;
 import xpf.model.scenario.GuestAccess;
 import xpf.model.scenario.HostWrite;
 import xpf.model.scenario.Hypercall;
-import xpf.model.scenario.HypercallOp;
-import xpf.model.scenario.Insn;
 import xpf.model.scenario.Invlpg;
 import xpf.model.scenario.Knobs;
 import xpf.model.scenario.Outcome;
@@ -28,7 +24,6 @@ import xpf.model.x86.Access;
 import xpf.model.x86.AccessKind;
 import xpf.model.x86.PagingControls;
 import xpf.model.x86.PagingMode;
-import xpf.model.x86.Vectors;
 import xpf.sim.domain.BuildContext;
 import xpf.sim.domain.GuestDomain;
 import xpf.sim.domain.InitialMemory;
@@ -37,7 +32,6 @@ import xpf.sim.domain.ScenarioError;
 import xpf.sim.trace.Trace;
 import xpf.sim.x86.AccessRights;
 import xpf.sim.x86.ErrorCodes;
-import xpf.sim.x86.LinearAccess;
 import xpf.sim.x86.Mmu;
 import xpf.sim.x86.PageWalker;
 import xpf.sim.x86.PhysicalMemory;
@@ -111,6 +105,7 @@ public final class PvDomain implements GuestDomain {
     private final DoUpdateVaMapping updateVaMapping = new DoUpdateVaMapping(this);
     private final Callbacks callbacks = new Callbacks(this);
     private final DoIret iret = new DoIret(this);
+    private final PvGuestSteps steps = new PvGuestSteps(this);
 
     /** Builds the domain (the domain builder's and {@code arch_set_info_guest}'s part). */
     public PvDomain(DomainSpec spec, BuildContext ctx) {
@@ -441,6 +436,30 @@ public final class PvDomain implements GuestDomain {
         return mm;
     }
 
+    void setCurrentAccess(GuestAccess a) {
+        currentAccess = a;
+    }
+
+    DoMmuextOp mmuextOp() {
+        return mmuextOp;
+    }
+
+    DoUpdateVaMapping updateVaMapping() {
+        return updateVaMapping;
+    }
+
+    Callbacks callbacks() {
+        return callbacks;
+    }
+
+    DoIret iret() {
+        return iret;
+    }
+
+    PvGuestSteps steps() {
+        return steps;
+    }
+
     PvTraps traps() {
         return traps;
     }
@@ -633,9 +652,9 @@ public final class PvDomain implements GuestDomain {
         currentKnobs = step.knobs();
         try {
             return switch (step.op()) {
-                case GuestAccess a -> guestAccess(v, a);
-                case Hypercall h -> hypercall(v, h.call());
-                case ControlWrite w -> controlWrite(v, w);
+                case GuestAccess a -> steps.guestAccess(v, a);
+                case Hypercall h -> steps.hypercall(v, h.call());
+                case ControlWrite w -> steps.controlWrite(v, w);
                 case Invlpg i -> {
                     t.op("invlpg", "va", i.va());
                     t.call("do_mmuext_op", "cmd", "MMUEXT_INVLPG_LOCAL", "va", i.va());
@@ -660,227 +679,6 @@ public final class PvDomain implements GuestDomain {
             currentAccess = null;
             currentKnobs = Knobs.NONE;
         }
-    }
-
-    // ---- guest accesses ----
-
-    private Outcome guestAccess(PvVcpu v, GuestAccess a) {
-        int cpl = hardwareCpl(v);
-        String where = "steps[" + trace.currentStep() + "]";
-        if (a.cpl() != null && a.cpl() != cpl) {
-            throw new ScenarioError(where + ".cpl", "a PV vCPU's privilege level follows its mode (here CPL " + cpl
-                    + "); switch modes with a delivered fault or iret, not with cpl");
-        }
-        if (pv32 && !a.implicit() && Long.compareUnsigned(a.va(), 1L << 32) >= 0) {
-            throw new ScenarioError(where + ".va", "a 32-bit PV guest's addresses are 32-bit");
-        }
-        if (a.size() > 8 && a.insn() != Insn.MOVDQU) {
-            throw new ScenarioError(where + ".size", "accesses wider than 8 bytes need insn: movdqu");
-        }
-        trace.op("access", "va", a.va(), "kind", a.kind().wireName(), "size", a.size(), "cpl", cpl, "insn",
-                a.insn() == null ? "-" : a.insn().wireName());
-        return guestAccessCore(v, a, cpl);
-    }
-
-    /** The hardware side of a guest instruction's access, and Xen's side when it faults. */
-    private Outcome guestAccessCore(PvVcpu v, GuestAccess a, int cpl) {
-        GuestAccess saved = currentAccess;
-        currentAccess = a;
-        try {
-            Access acc = new Access(a.va(), a.kind(), cpl, a.implicit(), a.stack());
-            Integer shadowEc = logDirtyWriteFault(v, acc, a.size());
-            if (shadowEc != null) {
-                return guestPageFault(v, shadowEc, a.va(), "shadow");
-            }
-            Mmu.Result fault;
-            long value = 0;
-            if (a.size() <= 8) {
-                LinearAccess.Result r = a.kind() == AccessKind.WRITE
-                        ? LinearAccess.write(v.mmu, acc, a.size(), a.value() == null ? 0 : a.value())
-                        : LinearAccess.read(v.mmu, acc, a.size());
-                fault = r.fault();
-                value = r.value();
-            } else {
-                fault = wideAccess(v, acc, a);
-            }
-            if (fault == null) {
-                return new Outcome.Completed(a.kind() == AccessKind.READ ? value : null);
-            }
-            if (fault.outcome() != Mmu.Outcome.PAGE_FAULT) {
-                int vector = fault.vector();
-                trace.hardware(Vectors.mnemonic(vector), "in", "guest", "va", a.va(), "cause", "non-canonical");
-                trace.call(vector == Vectors.GP ? "do_general_protection" : "do_stack_segment", "error_code", 0);
-                inject.pvInjectEvent(v, vector, 0, 0);
-                return exitToGuest(v, Fix.forwarded("exception"));
-            }
-            return guestPageFault(v, fault.errorCode(), fault.la(), fault.source().name());
-        } finally {
-            currentAccess = saved;
-        }
-    }
-
-    /** A 16-byte access (MOVDQU): both pages translated first, then the store of {@code value} (high half 0). */
-    private Mmu.Result wideAccess(PvVcpu v, Access acc, GuestAccess a) {
-        Mmu.Result first = v.mmu.translate(acc);
-        if (!first.ok()) {
-            return first;
-        }
-        long last = a.va() + a.size() - 1;
-        long secondPa = -1;
-        if (((a.va() ^ last) & ~0xFFFL) != 0) {
-            Mmu.Result second = v.mmu.translate(new Access(last & ~0xFFFL, acc.kind(), acc.cpl(), acc.implicit(),
-                    acc.stack()));
-            if (!second.ok()) {
-                return second;
-            }
-            secondPa = second.pa();
-        }
-        if (a.kind() == AccessKind.WRITE) {
-            long val = a.value() == null ? 0 : a.value();
-            for (int i = 0; i < a.size(); i++) {
-                long va = a.va() + i;
-                long pa = secondPa >= 0 && ((va ^ a.va()) & ~0xFFFL) != 0 ? secondPa + (va & 0xFFF)
-                        : first.pa() + i;
-                memory().write(pa, 1, i < 8 ? val >>> (8 * i) : 0);
-            }
-        }
-        return null;
-    }
-
-    /**
-     * A #PF taken while the guest runs: {@code entry_PF} / {@code handle_exception} (entry.S) save the frame and call
-     * {@code handle_PF} with CR2, then return to the guest through {@code test_all_events}.
-     */
-    @XenFunction(symbol = "entry_PF", file = "xen/arch/x86/x86_64/entry.S", version = "3.1, 4.22",
-            formerly = "page_fault")
-    Outcome guestPageFault(PvVcpu v, int ec, long cr2, String source) {
-        trace.hardware("#PF", "in", "guest", "va", cr2, "ec", Trace.ec(ec), "source", source);
-        trace.call(profile.symbol("entry_PF"), "vector", 14, "then", "handle_exception");
-        Fix f = traps.handlePF(v, PfRegs.guest(v.cs, v.rip, v.rflags, ec), cr2);
-        return exitToGuest(v, f);
-    }
-
-    /** Out of Xen: {@code test_all_events}, then the step's outcome from what was delivered or fixed. */
-    private Outcome exitToGuest(PvVcpu v, Fix f) {
-        if (currentKnobs.eventsPending()) {
-            // Without params.event_callback the guest registered no callback: the upcall bounce finds address 0
-            // and the domain is crashed, as Xen would (no_event_callback).
-            v.upcallPending = 1;
-        }
-        BounceFrame.Exit exit = bounce.testAllEvents(v);
-        v.upcallPending = 0; // the model's guest consumes the event in its callback
-        if (exit.exception() != null) {
-            BounceFrame.Delivery dl = exit.exception();
-            SequencedMap<String, Long> frame = new LinkedHashMap<>(dl.frame());
-            if (exit.upcall() != null) {
-                BounceFrame.Delivery up = exit.upcall();
-                frame.put("upcall_handler", up.handler());
-                frame.put("upcall_base", up.frame().get("base"));
-                frame.put("upcall_rip", up.frame().getOrDefault("rip", up.frame().get("eip")));
-            }
-            return new Outcome.Delivered(dl.vector(), dl.errorCode(), dl.cr2(), dl.handler(), frame);
-        }
-        return switch (f.kind()) {
-            case FIXED -> new Outcome.Fixed(f.name(), null);
-            case EMULATED -> new Outcome.Emulated(f.name(), null);
-            default -> new Outcome.Completed(null);
-        };
-    }
-
-    /** A guest store made by the model's guest code (the handler's iret sequence): null when it completed. */
-    Outcome guestStore(PvVcpu v, long va, int size, long value) {
-        GuestAccess a = new GuestAccess(va, AccessKind.WRITE, size, value, null, false, true, Insn.MOV, null);
-        Outcome o = guestAccessCore(v, a, hardwareCpl(v));
-        return o instanceof Outcome.Completed ? null : o;
-    }
-
-    // ---- hypercalls ----
-
-    private Outcome hypercall(PvVcpu v, HypercallOp op) {
-        trace.op("hypercall", "call", op.hypercallName());
-        if (!guestKernelMode(v)) {
-            throw new ScenarioError("steps[" + trace.currentStep() + "]", "hypercalls are made by the guest kernel; "
-                    + "vCPU " + v.id + " is in user mode (a user-mode syscall is the guest's own system call)");
-        }
-        if (op instanceof HypercallOp.Iret) {
-            Outcome o = iret.guestReturnSequence(v);
-            if (o != null) {
-                return o;
-            }
-            if (pv32) {
-                iret.compatIret(v);
-            } else {
-                iret.doIret(v);
-            }
-            Outcome r = new Outcome.HypercallReturned("iret", 0, null);
-            exitToGuest(v, Fix.NOT_FIXED);
-            return r;
-        }
-        Outcome r = run(v, op);
-        exitToGuest(v, Fix.NOT_FIXED);
-        return r;
-    }
-
-    private Outcome.HypercallReturned run(PvVcpu v, HypercallOp op) {
-        return switch (op) {
-            case HypercallOp.MmuUpdate mu -> {
-                DoMmuUpdate.Result r = mmuUpdate.doMmuUpdate(v, mu);
-                yield new Outcome.HypercallReturned("mmu_update", profile.mmuErrno(r.rc()), r.done());
-            }
-            case HypercallOp.MmuextOp me -> {
-                DoMmuUpdate.Result r = mmuextOp.doMmuextOp(v, me);
-                yield new Outcome.HypercallReturned("mmuext_op", profile.mmuErrno(r.rc()), r.done());
-            }
-            case HypercallOp.UpdateVaMapping u -> new Outcome.HypercallReturned("update_va_mapping",
-                    profile.mmuErrno(updateVaMapping.doUpdateVaMapping(v, u)), null);
-            case HypercallOp.SetTrapTable st -> new Outcome.HypercallReturned("set_trap_table",
-                    callbacks.doSetTrapTable(v, st.entries(), st.nullHandle()), null);
-            case HypercallOp.VmAssist va -> new Outcome.HypercallReturned("vm_assist",
-                    callbacks.doVmAssist(va.cmd(), va.type()), null);
-            case HypercallOp.Iret i -> throw new ScenarioError("steps[" + trace.currentStep() + "]",
-                    "iret cannot be batched in a multicall");
-            case HypercallOp.Multicall mc -> {
-                int n = 0;
-                for (HypercallOp c : mc.calls()) {
-                    Outcome.HypercallReturned r = run(v, c);
-                    trace.call("do_multicall", "call", n, "op", c.hypercallName(), "result", Rc.name(r.rc()));
-                    n++;
-                }
-                yield new Outcome.HypercallReturned("multicall", 0, n);
-            }
-        };
-    }
-
-    // ---- control registers ----
-
-    /**
-     * A PV guest cannot write CR0/CR4/EFER/PKRU (they are Xen's). A {@code mov %cr3} by the guest kernel traps (#GP
-     * in ring 3/1) and Xen's privileged-op emulation turns it into {@code new_guest_cr3}, as
-     * {@code MMUEXT_NEW_BASEPTR} would: success is an emulated instruction; a refused base is #GP(0) to the guest. In
-     * guest user mode the instruction is simply privileged: #GP(0).
-     */
-    private Outcome controlWrite(PvVcpu v, ControlWrite w) {
-        String where = "steps[" + trace.currentStep() + "]";
-        if (!w.set().isEmpty() || !w.clear().isEmpty() || w.mode() != null || w.pkru() != null) {
-            throw new ScenarioError(where, "a PV guest cannot change paging controls or PKRU (they are Xen's); "
-                    + "only cr3 (as MMUEXT_NEW_BASEPTR)");
-        }
-        if (w.cr3() == null) {
-            throw new ScenarioError(where + ".cr3", "cr_write for a PV guest needs cr3");
-        }
-        trace.op("cr_write", "cr3", w.cr3());
-        trace.hardware("#GP", "in", "guest", "cause", "privileged instruction in ring " + hardwareCpl(v));
-        trace.call("do_general_protection", "error_code", 0);
-        if (guestKernelMode(v)) {
-            trace.call("pv_emulate_privileged_op", "insn", "mov %cr3");
-            int rc = mm.newGuestCr3(v, w.cr3() >>> 12);
-            if (rc == 0) {
-                return exitToGuest(v, Fix.emulated("priv_op"));
-            }
-            trace.note("Failed to load CR3 (" + Rc.name(rc) + "): " + mm.lastFailure());
-        }
-        inject.pvInjectEvent(v, Vectors.GP, 0, 0);
-        return exitToGuest(v, Fix.forwarded("gp"));
     }
 
     // ---- plain-data view ----
