@@ -3,6 +3,7 @@ package xpf.model.scenario;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.SequencedMap;
+import xpf.model.x86.Vectors;
 
 /**
  * What one step ended in. Every outcome renders its facts as an ordered map of canonical strings
@@ -167,7 +168,8 @@ public sealed interface Outcome {
         public SequencedMap<String, String> fields() {
             SequencedMap<String, String> m = new LinkedHashMap<>();
             m.put("vector", "8");
-            m.put("error_code", "0");
+            // rendered like every non-#PF error code, so that an expected "error_code: 0" (normalised to 0x0) matches
+            m.put("error_code", OutcomeFields.errorCode(Vectors.DF, 0));
             if (cr2 != null) {
                 m.put("cr2", OutcomeFields.hex(cr2));
             }

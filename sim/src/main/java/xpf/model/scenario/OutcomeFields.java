@@ -35,7 +35,10 @@ public final class OutcomeFields {
                 return Long.toString(parseNumber(v));
             }
             case "error_code" -> {
-                if (key.startsWith("frame.") || key.startsWith("event.")) {
+                // an error-code slot of an exception frame or of raw injection fields is a plain number, also
+                // under "delivery." (delivery.frame.error_code)
+                if (key.startsWith("frame.") || key.startsWith("event.") || key.contains(".frame.")
+                        || key.contains(".event.")) {
                     return hex(parseNumber(v));
                 }
                 if (vector == Vectors.PF || vector < 0) {
