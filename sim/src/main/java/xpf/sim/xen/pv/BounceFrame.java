@@ -251,7 +251,8 @@ final class BounceFrame {
     }
 
     /** {@code toggle_guest_mode}: switch between the guest's kernel and user halves (CR3 = the matching L4). */
-    @XenFunction(symbol = "toggle_guest_mode", file = "xen/arch/x86/pv/domain.c", version = "3.1, 4.22")
+    @XenFunction(symbol = "toggle_guest_mode", file = "xen/arch/x86/pv/domain.c; 3.1: xen/arch/x86/x86_64/traps.c",
+            version = "3.1, 4.22")
     void toggleGuestMode(PvVcpu v) {
         v.kernelMode = !v.kernelMode;
         d.writePtbase(v);

@@ -21,7 +21,8 @@ final class Callbacks {
      * to the first with address 0; a non-canonical address stops with -EINVAL (entries before it stay installed;
      * XSA-7 hardening, not in 3.1); the CS RPL is raised to the guest kernel's ({@code fixup_guest_code_selector}).
      */
-    @XenFunction(symbol = "do_set_trap_table", file = "xen/arch/x86/pv/callback.c", version = "3.1, 4.22")
+    @XenFunction(symbol = "do_set_trap_table", file = "xen/arch/x86/pv/callback.c; 3.1: xen/arch/x86/traps.c",
+            version = "3.1, 4.22")
     int doSetTrapTable(PvVcpu v, List<TrapInfoSpec> entries, boolean nullHandle) {
         if (nullHandle) {
             for (int i = 0; i < 256; i++) {

@@ -60,7 +60,8 @@ final class DoIret {
      * (no user page tables: domain crash); CS/SS forced to RPL 3, IF forced on, IOPL and VM cleared; the event mask
      * is restored from the saved RFLAGS.IF.
      */
-    @XenFunction(symbol = "do_iret", file = "xen/arch/x86/pv/iret.c", version = "3.1, 4.22")
+    @XenFunction(symbol = "do_iret", file = "xen/arch/x86/pv/iret.c; 3.1: xen/arch/x86/x86_64/traps.c",
+            version = "3.1, 4.22")
     long doIret(PvVcpu v) {
         long[] c = new long[9];
         for (int i = 0; i < 9; i++) {
@@ -110,7 +111,8 @@ final class DoIret {
     }
 
     /** {@code compat_iret}: EAX, EIP, CS, EFLAGS at ESP; ring 1 keeps the stack (+16), ring 3 restores ESP and SS. */
-    @XenFunction(symbol = "compat_iret", file = "xen/arch/x86/pv/iret.c", version = "3.1, 4.22")
+    @XenFunction(symbol = "compat_iret", file = "xen/arch/x86/pv/iret.c; 3.1: xen/arch/x86/x86_64/compat/traps.c",
+            version = "3.1, 4.22")
     long compatIret(PvVcpu v) {
         long esp = v.rsp & 0xFFFFFFFFL;
         long[] c = new long[4];

@@ -118,8 +118,7 @@ final class DoMmuextOp {
         }
     }
 
-    /** MMUEXT_PIN_Lx_TABLE: typed (validated) and pinned; the pin holds a general and a type reference. */
-    @XenFunction(symbol = "do_mmuext_op", file = "xen/arch/x86/mm.c", version = "3.1, 4.22")
+    /** MMUEXT_PIN_Lx_TABLE ({@code do_mmuext_op}): typed (validated) and pinned; holds a general + type ref. */
     int pin(long mfn, PageType type, int pgOwner) {
         PageInfo page = d.frameTable().get(mfn);
         if (page == null || page.owner() != pgOwner || pgOwner != d.domid()) {

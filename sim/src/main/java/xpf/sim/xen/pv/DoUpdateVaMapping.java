@@ -67,7 +67,8 @@ final class DoUpdateVaMapping {
      * {@code map_guest_l1e} (3.1 {@code guest_map_l1e}): the L2 entry for {@code va} read through the linear page
      * table must be present and not a superpage; its frame is the L1. -1 when there is none.
      */
-    @XenFunction(symbol = "map_guest_l1e", file = "xen/arch/x86/pv/mm.c", version = "3.1, 4.22",
+    @XenFunction(symbol = "map_guest_l1e", file = "xen/arch/x86/pv/mm.c; 3.1: xen/include/asm-x86/paging.h",
+            version = "3.1, 4.22",
             formerly = "guest_map_l1e")
     long mapGuestL1e(PvVcpu v, long va) {
         String sym = d.profile().symbol("map_guest_l1e");

@@ -543,7 +543,8 @@ public final class PvDomain implements GuestDomain {
      * through Xen's linear page table (a 64-bit vCPU in user mode is switched to its kernel L4 for the read). Empty
      * (0) for a bad address or when the read faults.
      */
-    @XenFunction(symbol = "guest_get_eff_kern_l1e", file = "xen/arch/x86/pv/mm.h", version = "4.22",
+    @XenFunction(symbol = "guest_get_eff_kern_l1e", file = "xen/arch/x86/pv/mm.h; 3.1: xen/include/asm-x86/paging.h",
+            version = "4.22",
             formerly = "guest_get_eff_kern_l1e")
     long guestGetEffKernL1e(PvVcpu v, long va) {
         boolean toggled = !pv32 && !v.kernelMode;
@@ -562,7 +563,8 @@ public final class PvDomain implements GuestDomain {
     }
 
     /** {@code guest_get_eff_l1e}: the same through the currently loaded tables. */
-    @XenFunction(symbol = "guest_get_eff_l1e", file = "xen/arch/x86/pv/mm.h", version = "3.1, 4.22")
+    @XenFunction(symbol = "guest_get_eff_l1e", file = "xen/arch/x86/pv/mm.h; 3.1: xen/include/asm-x86/paging.h",
+            version = "3.1, 4.22")
     long guestGetEffL1e(PvVcpu v, long va) {
         boolean ok = pv32 ? va < (1L << 32) : PvLayout.addrOk(va);
         if (!ok) {

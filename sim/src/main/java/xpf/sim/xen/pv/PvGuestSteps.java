@@ -166,7 +166,8 @@ final class PvGuestSteps {
     Outcome hypercall(PvVcpu v, HypercallOp op) {
         d.trace().op("hypercall", "call", op.hypercallName());
         if (!d.guestKernelMode(v)) {
-            throw new ScenarioError("steps[" + d.trace().currentStep() + "]", "hypercalls are made by the guest kernel; "
+            throw new ScenarioError("steps[" + d.trace().currentStep() + "]",
+                    "hypercalls are made by the guest kernel; "
                     + "vCPU " + v.id + " is in user mode (a user-mode syscall is the guest's own system call)");
         }
         if (op instanceof HypercallOp.Iret) {

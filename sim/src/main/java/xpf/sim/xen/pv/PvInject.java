@@ -20,7 +20,9 @@ final class PvInject {
     }
 
     /** {@code pv_inject_page_fault(ec, cr2)} (3.1: {@code propagate_page_fault}). */
-    @XenFunction(symbol = "pv_inject_page_fault", file = "xen/arch/x86/include/asm/pv/traps.h", version = "3.1, 4.22",
+    @XenFunction(symbol = "pv_inject_page_fault",
+            file = "xen/arch/x86/include/asm/pv/traps.h; 3.1: xen/arch/x86/traps.c",
+            version = "3.1, 4.22",
             formerly = "propagate_page_fault")
     void pvInjectPageFault(PvVcpu v, int errorCode, long cr2) {
         d.trace().call(d.profile().symbol("pv_inject_page_fault"), "cr2", cr2, "ec", Trace.ec(errorCode), "handler",

@@ -20,7 +20,7 @@ public final class PvLayout {
     public static final long GDT_LDT_VIRT_START = 0xFFFF820000000000L;
     /** The GDT/LDT area is one per-domain slot: 1 GiB ({@code GDT_LDT_MBYTES}). */
     public static final long GDT_LDT_VIRT_END = GDT_LDT_VIRT_START + (1L << 30);
-    /** Each vCPU's part of the area is 2^(5+12) bytes: lower half GDT, upper half LDT ({@code GDT_LDT_VCPU_VA_SHIFT}). */
+    /** Each vCPU's part of the area: 2^17 bytes, lower half GDT, upper half LDT ({@code GDT_LDT_VCPU_VA_SHIFT}). */
     public static final int GDT_LDT_VCPU_VA_SHIFT = 17;
     /** 48-bit linear addresses ({@code VADDR_MASK}), for the linear page-table offsets. */
     public static final long VADDR_MASK = (1L << 48) - 1;

@@ -150,7 +150,8 @@ final class PvMm implements PageRefs.TypeHooks {
      * {@code adjust_guest_l1e} (64-bit PV only): a kernel-only leaf (US=0) becomes US|GUEST_KERNEL, a user leaf gets
      * GLOBAL|US; every 64-bit PV leaf is user-accessible in hardware (the kernel runs in ring 3).
      */
-    @XenFunction(symbol = "adjust_guest_l1e", file = "xen/arch/x86/pv/mm.h", version = "3.1, 4.22")
+    @XenFunction(symbol = "adjust_guest_l1e", file = "xen/arch/x86/pv/mm.h; 3.1: xen/arch/x86/mm.c",
+            version = "3.1, 4.22")
     long adjustGuestL1e(long e) {
         if (!Pte.present(e) || d.pv32()) {
             return e;
@@ -165,7 +166,8 @@ final class PvMm implements PageRefs.TypeHooks {
     }
 
     /** {@code adjust_guest_l2e/l3e/l4e}: US on 64-bit upper levels (A too at L4 in 4.22); US|RW on a 32-bit L3. */
-    @XenFunction(symbol = "adjust_guest_l4e", file = "xen/arch/x86/pv/mm.h", version = "3.1, 4.22")
+    @XenFunction(symbol = "adjust_guest_l4e", file = "xen/arch/x86/pv/mm.h; 3.1: xen/arch/x86/mm.c",
+            version = "3.1, 4.22")
     long adjustGuestUpper(int level, long e) {
         if (!Pte.present(e)) {
             return e;
@@ -569,7 +571,8 @@ final class PvMm implements PageRefs.TypeHooks {
                 continue;
             }
             if (type != 0xC00 || (b & (d.pv32() ? 0xE0 : 0xFF)) != 0) {
-                failure("descriptor " + i + " of " + hex(page.mfn()) + " is a system descriptor other than a call gate");
+                failure("descriptor " + i + " of " + hex(page.mfn())
+                        + " is a system descriptor other than a call gate");
                 return Rc.EINVAL;
             }
         }
@@ -691,7 +694,7 @@ final class PvMm implements PageRefs.TypeHooks {
      * validating the whole hierarchy); for a 32-bit guest the L3 goes into slot 0 of its Xen-built L4 through
      * {@code mod_l4_entry}-like rules. The LDT shadow is dropped, CR3 reloaded, the old base's reference dropped.
      */
-    @XenFunction(symbol = "new_guest_cr3", file = "xen/arch/x86/pv/mm.c", version = "3.1, 4.22")
+    @XenFunction(symbol = "new_guest_cr3", file = "xen/arch/x86/pv/mm.c; 3.1: xen/arch/x86/mm.c", version = "3.1, 4.22")
     int newGuestCr3(PvVcpu v, long mfn) {
         resetFailure();
         PageType root = d.pv32() ? PageType.L3_PAGE_TABLE : PageType.L4_PAGE_TABLE;
@@ -713,8 +716,10 @@ final class PvMm implements PageRefs.TypeHooks {
         return Rc.OK;
     }
 
-    /** {@code MMUEXT_NEW_USER_BASEPTR} (64-bit only): the user L4 takes a root type reference too; 0 = none. */
-    @XenFunction(symbol = "do_mmuext_op", file = "xen/arch/x86/mm.c", version = "3.1, 4.22")
+    /**
+     * {@code MMUEXT_NEW_USER_BASEPTR} (a case of {@code do_mmuext_op}, 64-bit only): the user L4 takes a root type
+     * reference too; 0 = none.
+     */
     int newUserBaseptr(PvVcpu v, long mfn) {
         resetFailure();
         if (mfn != 0) {

@@ -66,7 +66,7 @@ public interface PvProfile {
      */
     boolean flushOnDevalidate();
 
-    /** §4.7 / §8.8: the errno a {@code mmu_update}/{@code mmuext_op} failure reports (3.1 collapsed them to -EINVAL). */
+    /** §4.7 / §8.8: the errno an {@code mmu_update}/{@code mmuext_op} failure reports (3.1: all -EINVAL). */
     long mmuErrno(long rc);
 
     /** {@code update_va_mapping} flushes as asked even when the update failed (3.1; fixed for XSA-279). */
@@ -101,7 +101,7 @@ public interface PvProfile {
     /** Xen runs with CR4.SMEP/SMAP when the CPU has them (not 3.1). */
     boolean xenUsesSmepSmap();
 
-    /** §2.3 row (d) / §3.1 step 5: ptwr takes a general reference and {@code page_lock} (4.22) or the big lock (3.1). */
+    /** §3.1 step 5: ptwr takes a general reference and {@code page_lock} (4.22) or the big lock (3.1). */
     boolean ptwrUsesPageLock();
 
     /** §3.1 step 2: ptwr reads the PTE from the kernel page tables ({@code guest_get_eff_kern_l1e}, 4.22) or the

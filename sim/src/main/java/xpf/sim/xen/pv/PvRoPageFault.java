@@ -91,7 +91,8 @@ final class PvRoPageFault {
      * domain's, lockable (validated, type count &gt; 0) and typed exactly L1; then {@code x86_emulate} with the ptwr
      * ops. 3.1 checked the same under the domain's big lock, without a general reference.
      */
-    @XenFunction(symbol = "ptwr_do_page_fault", file = "xen/arch/x86/pv/ro-page-fault.c", version = "3.1, 4.22")
+    @XenFunction(symbol = "ptwr_do_page_fault", file = "xen/arch/x86/pv/ro-page-fault.c; 3.1: xen/arch/x86/mm.c",
+            version = "3.1, 4.22")
     EmulResultWithEvent ptwrDoPageFault(PvVcpu v, long addr, long pte) {
         long mfn = Pte.mfn(pte);
         t().call("ptwr_do_page_fault", "va", addr, "mfn", mfn);
@@ -202,7 +203,8 @@ final class PvRoPageFault {
      *
      * @param pOld the compare value for cmpxchg, null for a plain write
      */
-    @XenFunction(symbol = "ptwr_emulated_update", file = "xen/arch/x86/pv/ro-page-fault.c", version = "3.1, 4.22")
+    @XenFunction(symbol = "ptwr_emulated_update", file = "xen/arch/x86/pv/ro-page-fault.c; 3.1: xen/arch/x86/mm.c",
+            version = "3.1, 4.22")
     EmulResult ptwrEmulatedUpdate(PvVcpu v, long addr, Long pOld, long val, int bytes, long cr2, long pte,
             long[] observed, PtwrOps ops) {
         long unaligned = addr;

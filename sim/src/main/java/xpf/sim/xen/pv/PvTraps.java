@@ -210,7 +210,8 @@ final class PvTraps {
      * descriptors (which validates them); then Xen maps it in the vCPU's LDT shadow slot. The slot holds the
      * general and type reference until the LDT is invalidated.
      */
-    @XenFunction(symbol = "pv_map_ldt_shadow_page", file = "xen/arch/x86/pv/mm.c", version = "3.1, 4.22",
+    @XenFunction(symbol = "pv_map_ldt_shadow_page", file = "xen/arch/x86/pv/mm.c; 3.1: xen/arch/x86/mm.c",
+            version = "3.1, 4.22",
             formerly = "map_ldt_shadow_page")
     boolean pvMapLdtShadowPage(PvVcpu v, int offset) {
         String sym = sym("pv_map_ldt_shadow_page");
@@ -320,7 +321,8 @@ final class PvTraps {
         Access a = new Access(addr, AccessKind.WRITE, cpl, false, false);
         PageWalker.Walk w = PageWalker.walk(d.memory(), v.mmu.cpu(), v.mmu.controls(), v.mmu.pdpteRegisters(), addr,
                 null);
-        if (w.status() != PageWalker.Status.TRANSLATED || AccessRights.check(a, w.rights(), v.mmu.controls(), true) != 0) {
+        if (w.status() != PageWalker.Status.TRANSLATED
+                || AccessRights.check(a, w.rights(), v.mmu.controls(), true) != 0) {
             t().call("paging_fault", "result", "0", "why", "guest tables refuse it");
             return Fix.NOT_FIXED;
         }

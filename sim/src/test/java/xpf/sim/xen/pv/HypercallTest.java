@@ -35,7 +35,7 @@ import xpf.sim.scenario.ScenarioRunner;
 import xpf.sim.x86.EntryBits;
 import xpf.sim.xen.mm.PageType;
 
-/** Hypercall return codes: mmu_update, mmuext_op, update_va_mapping (§4.6, §4.7), set_trap_table, vm_assist (§5.1). */
+/** Return codes of mmu_update, mmuext_op, update_va_mapping (§4.6-§4.7), set_trap_table, vm_assist (§5.1). */
 class HypercallTest {
 
     static xpf.model.scenario.Step batch(long... ptrVal) {

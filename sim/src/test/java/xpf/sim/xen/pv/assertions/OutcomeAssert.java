@@ -68,7 +68,8 @@ public final class OutcomeAssert extends AbstractAssert<OutcomeAssert, Outcome> 
     public OutcomeAssert hasHandler(long handler) {
         isNotNull();
         if (!(actual instanceof Outcome.Delivered dl) || dl.handler() != handler) {
-            failWithMessage("%nExpecting the handler at 0x%s%nbut the outcome was: %s", Long.toHexString(handler), was());
+            failWithMessage("%nExpecting the handler at 0x%s%nbut the outcome was: %s", Long.toHexString(handler),
+                    was());
         }
         return this;
     }
