@@ -687,7 +687,7 @@ public final class PvDomain implements GuestDomain {
 
     /**
      * Everything an invariant checker or the reference model needs, as plain data (docs/pv-path.md "State view").
-     * Frames are this domain's (named, spare, and any I/O frames it was given), in frame order.
+     * Frames are this domain's named and spare frames, in frame order.
      */
     public PvDomainView view() {
         List<PageInfo.Snapshot> frames = new ArrayList<>();

@@ -8,7 +8,7 @@ import xpf.sim.xen.mm.PageInfo;
 /**
  * A PV domain's state as plain data, for invariant checks and the reference model (docs/pv-path.md "State view").
  *
- * @param frames        the domain's frames (named, spare, I/O ones it was given) with owner, counts, type, flags
+ * @param frames        the domain's named and spare frames with owner, counts, type, flags
  * @param perdomainL3   Xen's frame behind L4 slot 260 (the GDT/LDT shadow area): Xen's, not the guest's
  * @param bugs          the seeded historic bugs switched on for this run
  */
