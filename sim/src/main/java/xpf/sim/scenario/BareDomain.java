@@ -7,6 +7,7 @@ import xpf.model.scenario.DomainKind;
 import xpf.model.scenario.DomainSpec;
 import xpf.model.scenario.GuestAccess;
 import xpf.model.scenario.HostWrite;
+import xpf.model.scenario.IdtSpec;
 import xpf.model.scenario.Hypercall;
 import xpf.model.scenario.Invlpg;
 import xpf.model.scenario.Outcome;
@@ -33,6 +34,8 @@ public final class BareDomain implements GuestDomain {
     private final String name;
     private final List<Mmu> vcpus = new ArrayList<>();
     private final List<Integer> cpl = new ArrayList<>();
+    private final List<BareIdt.CpuRegs> regs = new ArrayList<>();
+    private final List<IdtSpec> idts = new ArrayList<>();
     private final BuildContext ctx;
 
     BareDomain(DomainSpec spec, BuildContext ctx) {
@@ -62,6 +65,11 @@ public final class BareDomain implements GuestDomain {
             }
             vcpus.add(mmu);
             cpl.add(v.cpl());
+            idts.add(v.idt());
+            regs.add(BareIdt.CpuRegs.of(v, mmu));
+            if (v.idt() != null) {
+                BareIdt.writeGates(mmu, v.idt());
+            }
         }
     }
 
@@ -92,7 +100,21 @@ public final class BareDomain implements GuestDomain {
         }
         Mmu mmu = vcpus.get(step.vcpu());
         return switch (step.op()) {
-            case GuestAccess a -> access(mmu, a, cpl.get(step.vcpu()), t);
+            case GuestAccess a -> {
+                Outcome o = access(mmu, a, cpl.get(step.vcpu()), t);
+                IdtSpec idt = idts.get(step.vcpu());
+                if (idt != null && o instanceof Outcome.ArchException x) {
+                    // With an IDT the exception is delivered to the guest's handler (SDM combination on faults).
+                    BareIdt.CpuRegs r = regs.get(step.vcpu());
+                    if (a.cpl() != null) {
+                        r.setCpl(a.cpl());
+                    }
+                    Outcome d = BareIdt.deliver(mmu, r, idt, x.vector(), x.errorCode(), x.cr2(), t);
+                    cpl.set(step.vcpu(), r.cpl());
+                    yield d;
+                }
+                yield o;
+            }
             case ControlWrite w -> {
                 PagingControls next = VcpuControls.apply(mmu.controls(), w);
                 t.op("cr_write", "cr3", next.cr3(), "controls", VcpuControls.flags(next), "mode",

@@ -3,7 +3,6 @@ package xpf.sim.scenario;
 import xpf.model.scenario.DomainSpec;
 import xpf.sim.domain.BuildContext;
 import xpf.sim.domain.GuestDomain;
-import xpf.sim.domain.ScenarioError;
 import xpf.sim.xen.pv.PvDomain;
 
 /** Builds the running domain for a domain spec, by kind. */
@@ -16,8 +15,7 @@ final class Domains {
         return switch (spec.kind()) {
             case BARE -> new BareDomain(spec, ctx);
             case PV64, PV32 -> new PvDomain(spec, ctx);
-            case HVM_SVM, HVM_VMX -> throw new ScenarioError(ctx.path() + ".kind",
-                    spec.kind().wireName() + " domains are not simulated in this build yet");
+            case HVM_SVM, HVM_VMX -> new xpf.sim.xen.hvm.HvmDomain(spec, ctx);
         };
     }
 }

@@ -129,7 +129,7 @@ public final class PageWalker {
 
     /** Physical address of {@code la} through a leaf of the given size (§1.1a "Final PA"). */
     @Rule("1.1a")
-    static long leafAddress(PagingMode mode, EntryLevel level, long e, long la, long size, int m) {
+    public static long leafAddress(PagingMode mode, EntryLevel level, long e, long la, long size, int m) {
         if (mode == PagingMode.LEGACY2) {
             if (level == EntryLevel.PDE) {
                 // 4 MiB page: PA[31:22] = PDE[31:22], PA[39:32] = PDE[20:13] (PSE-36).

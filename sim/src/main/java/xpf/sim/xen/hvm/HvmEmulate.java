@@ -1,0 +1,164 @@
+package xpf.sim.xen.hvm;
+
+import xpf.model.scenario.GuestAccess;
+import xpf.model.scenario.Insn;
+import xpf.model.x86.PfErrorCode;
+import xpf.model.x86.Vectors;
+import xpf.sim.trace.Trace;
+import xpf.sim.x86.PhysicalMemory;
+import xpf.sim.xen.XenFunction;
+import xpf.sim.xen.emul.EmulEvent;
+import xpf.sim.xen.emul.EmulOps;
+import xpf.sim.xen.emul.EmulResult;
+import xpf.sim.xen.emul.X86Emulate;
+import xpf.sim.xen.hvm.dm.MmioDevice;
+import xpf.sim.xen.mm.p2m.P2m;
+import xpf.sim.xen.mm.p2m.P2mEntry;
+import xpf.sim.xen.mm.p2m.P2mType;
+import xpf.sim.xen.mm.shadow.ShadowVcpu;
+import xpf.sim.xen.mm.walk.GuestWalk;
+import xpf.sim.xen.mm.walk.GuestWalker;
+
+/**
+ * HVM instruction emulation for MMIO ({@code handle_mmio_with_translation} → {@code hvm_emulate_one},
+ * xen/arch/x86/hvm/emulate.c), shared by shadow paging (F2b', F18) and HAP (§5.2 step 6): the step's instruction is
+ * emulated with memory callbacks that translate linear addresses with Xen's walker ({@code paging_gva_to_gfn}) and
+ * send accesses to {@code p2m_mmio_dm} frames to the device model. An unclaimed MMIO frame reads all ones and drops
+ * writes (as an ioreq server does); writes to discard-write types are dropped.
+ */
+final class HvmEmulate {
+
+    private HvmEmulate() {
+    }
+
+    @XenFunction(symbol = "handle_mmio_with_translation", file = "xen/arch/x86/hvm/emulate.c", version = "3.1, 4.22",
+            formerly = {"handle_mmio"})
+    static ShadowVcpu.MmioResult handleMmioWithTranslation(HvmVcpu v, long va, long gfn, GuestAccess insn,
+            boolean emulatorFails, Trace t) {
+        t.call("handle_mmio_with_translation", "va", va, "gfn", gfn);
+        Ops ops = new Ops(v, t);
+        X86Emulate.Result r = X86Emulate.emulate(insn, ops, emulatorFails);
+        t.call("hvm_emulate_one", "result", r.rc().name());
+        return switch (r.rc()) {
+            case OKAY -> new ShadowVcpu.MmioResult(true, insn.kind() == xpf.model.x86.AccessKind.READ
+                    ? r.value() : null);
+            case EXCEPTION -> {
+                EmulEvent e = r.event();
+                HvmInjection.hvmInjectEvent(v, new HvmEvent(e.vector(), EventType.HW_EXC, e.errorCode(), e.cr2()), t);
+                yield new ShadowVcpu.MmioResult(true, null);
+            }
+            case UNHANDLEABLE, RETRY -> new ShadowVcpu.MmioResult(false, null);
+        };
+    }
+
+    /** {@code hvmemul_read} / {@code hvmemul_write} / {@code hvmemul_cmpxchg} over the device model. */
+    private static final class Ops implements EmulOps {
+        private final HvmVcpu v;
+        private final Trace t;
+        private EmulEvent raised;
+
+        Ops(HvmVcpu v, Trace t) {
+            this.v = v;
+            this.t = t;
+        }
+
+        @Override
+        public boolean validate(Insn insn, int size) {
+            return true;
+        }
+
+        @Override
+        public EmulEvent raised() {
+            return raised;
+        }
+
+        /** {@code hvmemul_linear_to_phys} → {@code paging_gva_to_gfn}: a walk with the access's rights. */
+        private P2mEntry resolve(long va, boolean write) {
+            int walk = (write ? PfErrorCode.W : 0) | (v.cpl() == 3 ? PfErrorCode.U : 0);
+            GuestWalker.WalkContext ctx = v.walkContext();
+            GuestWalk gw = GuestWalker.guestWalkTables(ctx, v.domain().p2m(), v.domain().machineMemory(), va, walk,
+                    true);
+            if (!gw.ok()) {
+                int pfec = v.domain().xen().bug("pfec-implicit-leak") ? gw.pfec() : gw.archPfec();
+                raised = new EmulEvent(Vectors.PF, pfec, va);
+                return null;
+            }
+            return v.domain().p2m().getGfnTypeAccess(gw.gfn(), write ? P2m.Query.ALLOC_UNSHARE : P2m.Query.ALLOC);
+        }
+
+        @Override
+        public EmulResult read(long va, int size, long[] out) {
+            long value = 0;
+            for (int done = 0; done < size && done < 8;) {
+                long a = va + done;
+                int chunk = (int) Math.min(Math.min(size - done, 8 - done), 0x1000 - (a & 0xFFF));
+                P2mEntry e = resolve(a, false);
+                if (e == null) {
+                    return EmulResult.EXCEPTION;
+                }
+                long part;
+                if (e.type() == P2mType.MMIO_DM) {
+                    MmioDevice d = v.domain().devices().at(e.gfn());
+                    part = d == null ? (chunk == 8 ? -1L : (1L << (8 * chunk)) - 1)
+                            : d.read((int) (a & 0xFFF), chunk);
+                    t.call("hvmemul_do_mmio", "dir", "read", "device", d == null ? "-" : d.name(), "gpa",
+                            (e.gfn() << 12) | (a & 0xFFF), "size", chunk, "value", part);
+                } else if (e.type().isRam() && e.mfnValid() || e.type() == P2mType.MMIO_DIRECT) {
+                    part = v.domain().machineMemory().read((e.mfn() << 12) | (a & 0xFFF), chunk);
+                } else {
+                    return EmulResult.UNHANDLEABLE;
+                }
+                value |= chunk == 8 ? part : (part & ((1L << (8 * chunk)) - 1)) << (8 * done);
+                done += chunk;
+            }
+            out[0] = value;
+            return EmulResult.OKAY;
+        }
+
+        @Override
+        public EmulResult write(long va, int size, long value) {
+            PhysicalMemory mem = v.domain().machineMemory();
+            for (int done = 0; done < size;) {
+                long a = va + done;
+                int chunk = (int) Math.min(Math.min(size - done, 8), 0x1000 - (a & 0xFFF));
+                long part = done >= 8 ? 0 : value >>> (8 * done);
+                P2mEntry e = resolve(a, true);
+                if (e == null) {
+                    return EmulResult.EXCEPTION;
+                }
+                if (e.type() == P2mType.MMIO_DM) {
+                    MmioDevice d = v.domain().devices().at(e.gfn());
+                    if (d != null) {
+                        d.write((int) (a & 0xFFF), chunk, part);
+                    }
+                    t.call("hvmemul_do_mmio", "dir", "write", "device", d == null ? "-" : d.name(), "gpa",
+                            (e.gfn() << 12) | (a & 0xFFF), "size", chunk, "value", part);
+                } else if (e.type().isDiscardWrite() || e.type() == P2mType.IOREQ_SERVER) {
+                    t.call("hvmemul_write", "gfn", e.gfn(), "result", "write_discarded");
+                } else if (e.type().isRam() && e.mfnValid() || e.type() == P2mType.MMIO_DIRECT) {
+                    mem.write((e.mfn() << 12) | (a & 0xFFF), chunk, part);
+                    v.domain().guestMemoryWritten(e.mfn(), a & 0xFFF, chunk, t);
+                } else {
+                    return EmulResult.UNHANDLEABLE;
+                }
+                done += chunk;
+            }
+            return EmulResult.OKAY;
+        }
+
+        @Override
+        public EmulResult cmpxchg(long va, int size, long old, long neu, long[] observed) {
+            long[] cur = new long[1];
+            EmulResult r = read(va, size, cur);
+            if (r != EmulResult.OKAY) {
+                return r;
+            }
+            observed[0] = cur[0];
+            long m = size >= 8 ? -1L : (1L << (8 * size)) - 1;
+            if ((cur[0] & m) != (old & m)) {
+                return EmulResult.OKAY;
+            }
+            return write(va, size, neu);
+        }
+    }
+}

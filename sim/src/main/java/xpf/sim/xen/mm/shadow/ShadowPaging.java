@@ -1,0 +1,855 @@
+package xpf.sim.xen.mm.shadow;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import xpf.model.scenario.GuestAccess;
+import xpf.model.x86.CpuConfig;
+import xpf.model.x86.PagingMode;
+import xpf.model.x86.PfErrorCode;
+import xpf.model.x86.Vectors;
+import xpf.sim.trace.Trace;
+import xpf.sim.x86.EntryBits;
+import xpf.sim.x86.EntryLevel;
+import xpf.sim.x86.PhysicalMemory;
+import xpf.sim.xen.Xen;
+import xpf.sim.xen.XenFunction;
+import xpf.sim.xen.emul.EmulEvent;
+import xpf.sim.xen.emul.EmulOps;
+import xpf.sim.xen.emul.EmulResult;
+import xpf.sim.xen.emul.X86Emulate;
+import xpf.sim.xen.mm.PagingProfile;
+import xpf.sim.xen.mm.p2m.P2m;
+import xpf.sim.xen.mm.p2m.P2mEntry;
+import xpf.sim.xen.mm.p2m.P2mType;
+import xpf.sim.xen.mm.walk.GuestWalk;
+import xpf.sim.xen.mm.walk.GuestWalker;
+
+/**
+ * Xen's shadow paging for one HVM domain (xen/arch/x86/mm/shadow/{multi,common,hvm}.c): the page-fault handler
+ * {@code sh_page_fault} in the order of xen-hvm-fault-path.md §3 (fast paths F1/F2, guest walk F4-F7, gfn checks
+ * F9, write-access removal F12, shadow creation F14, propagation F16, then PT-write emulation F17 / MMIO F18 /
+ * read-only types F19 / CR0.WP=0 emulation F20 / fixed F21, with the emulation steps E2-E12), propagation of guest
+ * entries into shadows ({@code _sh_propagate}, §3.3), validation of emulated page-table writes, prefetch, and the
+ * CR3 / INVLPG / paging-mode hooks.
+ *
+ * <p>Simplifications, stated once: out-of-sync L1s (OOS) are compiled in but no L1 is ever unsynced (F2a, F15 and
+ * resyncs never trigger; F6 applies); the vTLB (F10), the recursive-lock check (F3) and the concurrent-change
+ * re-walks (F13) have nothing to do single-threaded; the early-unshadow heuristic and the PAE "emulate up to four more
+ * instructions" (E11) are not modelled; single-step (E10) never happens.
+ */
+public final class ShadowPaging {
+
+    /** {@code fetch_type_t}: how a shadow entry is being made. */
+    public enum FetchType { DEMAND_READ, DEMAND_WRITE, PREFETCH }
+
+    /** What {@link #shPageFault} did. */
+    public enum Kind {
+        /** Fixed silently (return 1): the guest retries. */
+        FIXED,
+        /** The instruction was emulated (return 1). */
+        EMULATED,
+        /** The emulator raised an exception, already injected with {@code hvm_inject_event} (return 1). */
+        INJECTED,
+        /** Not a shadow fault (return 0): the caller injects #PF with {@code errorCode}. */
+        PROPAGATE,
+        /** The domain was crashed (return 0). */
+        CRASHED
+    }
+
+    /**
+     * The handler's result: Xen's return value ({@code EXCRET_fault_fixed} 1 or 0), {@code regs->error_code} as the
+     * handler left it (what the caller injects when rc is 0), what happened, the fixup name of
+     * docs/hvm-path.md, and the value an emulated read produced.
+     */
+    public record Result(int rc, int errorCode, Kind kind, String fixup, Long value) {
+        static Result propagate(int ec) {
+            return new Result(0, ec, Kind.PROPAGATE, null, null);
+        }
+
+        static Result fixed(int ec, String fixup) {
+            return new Result(1, ec, Kind.FIXED, fixup, null);
+        }
+    }
+
+    /** Why the emulator runs. */
+    private enum EmulateCause {
+        PT_WRITE("pt_write"), RO_TYPE("ro_discard"), WP0("wp0_write");
+
+        final String fixup;
+
+        EmulateCause(String fixup) {
+            this.fixup = fixup;
+        }
+    }
+
+    /** SHOPT_FAST_EMULATION state of one vCPU ({@code v->arch.paging.last_write_emul_ok} etc.). */
+    private static final class FastEmulation {
+        boolean lastWriteEmulOk;
+        long frame;
+        long mfn;
+    }
+
+    private static final int PREFETCH_DISTANCE = 32;
+
+    private final Xen xen;
+    private final PagingProfile profile;
+    private final P2m p2m;
+    private final PhysicalMemory mem;
+    private final CpuConfig cpu;
+    private final ShadowTables tables;
+    private final Map<Integer, FastEmulation> fast = new TreeMap<>();
+    private int pathFlags;
+    /** TRC_SHADOW is in the xentrace mask (the profile has the records, and the domain traces them). */
+    private boolean tracing;
+
+    public ShadowPaging(Xen xen, PagingProfile profile, P2m p2m) {
+        this.xen = xen;
+        this.profile = profile;
+        this.p2m = p2m;
+        this.mem = xen.machine().memory();
+        this.cpu = xen.machine().cpu();
+        this.tables = new ShadowTables(xen.frameTable());
+        this.tracing = profile.shadowTrace();
+    }
+
+    /** Puts TRC_SHADOW in or out of the simulated xentrace mask (only where the profile has the records). */
+    public void setTraceShadow(boolean on) {
+        tracing = profile.shadowTrace() && on;
+    }
+
+    public ShadowTables tables() {
+        return tables;
+    }
+
+    public PagingProfile profile() {
+        return profile;
+    }
+
+    private FastEmulation fast(ShadowVcpu v) {
+        return fast.computeIfAbsent(v.vcpuId(), k -> new FastEmulation());
+    }
+
+    private void flag(int bit) {
+        pathFlags |= 1 << bit;
+    }
+
+    private boolean bug(String id) {
+        return xen.bug(id);
+    }
+
+    // ---------------------------------------------------------------------------------------------------------
+    // sh_page_fault
+
+    /**
+     * The shadow page-fault handler. {@code ec} is the hardware error code of the fault taken on the shadow tables,
+     * {@code insn} the faulting instruction (for emulation).
+     */
+    @XenFunction(symbol = "sh_page_fault", file = "xen/arch/x86/mm/shadow/multi.c", version = "3.1, 4.22",
+            formerly = {"shadow_fault"})
+    public Result shPageFault(ShadowVcpu v, long va, int ec, GuestAccess insn, boolean emulatorFails,
+            boolean shadowOom, Trace t) {
+        Result r = pageFault(v, va, ec, insn, emulatorFails, shadowOom, t);
+        t.call("sh_page_fault", "result", r.kind().name().toLowerCase(java.util.Locale.ROOT), "rc", r.rc(),
+                "fixup", r.fixup() == null ? "-" : r.fixup(), "ec", Trace.ec(r.errorCode()), "va", va);
+        return r;
+    }
+
+    private Result pageFault(ShadowVcpu v, long va, int ec, GuestAccess insn, boolean emulatorFails,
+            boolean shadowOom, Trace t) {
+        PagingMode gm = v.guestMode();
+        long root = v.shadowRoot();
+        tables.ensureRoot(root, v.walkContext());
+        FastEmulation fe = fast(v);
+        long vpn = (gm == PagingMode.LONG4 || gm == PagingMode.LONG5 ? va : va & 0xFFFFFFFFL) >>> 12;
+
+        // F1: SHOPT_FAST_EMULATION.
+        if (profile.fastEmulation() && fe.lastWriteEmulOk && vpn == fe.frame) {
+            if (ec == (PfErrorCode.W | PfErrorCode.P)) {
+                t.call("sh_page_fault.fast_emulation", "frame", vpn << 12, "mfn", fe.mfn);
+                return emulate(v, EmulateCause.PT_WRITE, fe.mfn, va, ec, 0, insn, emulatorFails, t, true);
+            }
+            fe.lastWriteEmulOk = false;
+        }
+
+        // F2: SHOPT_FAST_FAULT_PATH on reserved-bit faults (magic entries).
+        if ((ec & PfErrorCode.RSVD) != 0) {
+            ShadowL1e s = tables.get(root, vpn);
+            long sl1e = s == null ? 0 : s.sl1e();
+            if (ShadowMagic.isGnp(sl1e)) {
+                if (gm == null) {
+                    // 3.0.4: with guest paging off a gnp means MMIO at gpa = va.
+                    return mmio(v, va, vpn, insn, emulatorFails, ec, ShadowTrace.FAST_MMIO, t);
+                }
+                int out = ec ^ (PfErrorCode.RSVD | PfErrorCode.P);
+                t.call("sh_page_fault.fast_path", "result", "guest_not_present", "ec", Trace.ec(out));
+                if (tracing) {
+                    ShadowTrace.va(t, ShadowTrace.FAST_PROPAGATE, gm, va);
+                }
+                return Result.propagate(out);
+            }
+            if (ShadowMagic.isMmio(sl1e)) {
+                t.call("sh_page_fault.fast_path", "result", "mmio", "gfn", ShadowMagic.mmioGfn(sl1e));
+                return mmio(v, va, ShadowMagic.mmioGfn(sl1e), insn, emulatorFails, ec, ShadowTrace.FAST_MMIO, t);
+            }
+            if (profile.gnpFastPath()) {
+                // 3.0.4: a false alarm clears RSVD and falls through to the slow path.
+                ec &= ~PfErrorCode.RSVD;
+                t.call("sh_page_fault.fast_path", "result", "false_alarm", "ec", Trace.ec(ec));
+            } else {
+                t.call("sh_page_fault.fast_path", "result", "false_fast_path");
+                if (tracing) {
+                    ShadowTrace.va(t, ShadowTrace.FALSE_FAST_PATH, gm, va);
+                }
+                return Result.fixed(ec, "shadow_fast_false");
+            }
+        }
+
+        // F4: rewalk. An implicit supervisor access at CPL 3 is reconstructed for SMAP.
+        int walkEc = ec;
+        if (profile.pfecImplicit() && v.cpl() == 3 && (ec & (PfErrorCode.I | PfErrorCode.U)) == 0) {
+            walkEc |= PfErrorCode.XEN_IMPLICIT;
+        }
+        pathFlags = 0;
+        // F5: guest_walk_tables.
+        GuestWalker.WalkContext ctx = v.walkContext();
+        GuestWalk gw = GuestWalker.guestWalkTables(ctx, p2m, mem, va, walkEc, true);
+        t.call("guest_walk_tables", "va", va, "walk", Trace.ec(walkEc), "ok", gw.ok(), "pfec", Trace.ec(gw.pfec()),
+                "gfn", gw.ok() ? gw.gfn() : -1L);
+        // F6 (OOS builds): the error code's P follows the walk.
+        if (profile.walkPatchesErrorCodeP()) {
+            ec = (ec & ~PfErrorCode.P) | (gw.pfec() & PfErrorCode.P);
+        }
+        // F7: the walk failed: inject with the walk's error code.
+        if (!gw.ok()) {
+            if (profile.walkChecksRights()) {
+                // b706e1c6af: before it the synthetic bits were not masked off.
+                ec = bug("pfec-implicit-leak") ? gw.pfec() : gw.archPfec();
+            }
+            return notShadow(v, gw, va, ec, t);
+        }
+        // 3.0.4: the walk computed nothing; sh_page_fault bails on U, RW and NX with the hardware error code.
+        if (!profile.walkChecksRights()) {
+            String bail = bail31(gw, ec);
+            if (bail != null) {
+                t.call("sh_page_fault.bail", "reason", bail, "ec", Trace.ec(ec));
+                return notShadow(v, gw, va, ec, t);
+            }
+        }
+        // F9: gfn → mfn.
+        P2mEntry target = p2m.getGfnTypeAccess(gw.gfn(), P2m.Query.ALLOC);
+        if (!target.type().isMmio() && (!target.type().isRam() || !target.mfnValid())) {
+            t.call("get_gfn", "gfn", gw.gfn(), "type", target.type().wireName(), "result", "bad_gfn");
+            return notShadow(v, gw, va, ec, t);
+        }
+        // F11: shadow_prealloc.
+        if (shadowOom) {
+            v.domainCrash("shadow_prealloc", "shadow_prealloc failed: out of shadow memory", t);
+            t.call("shadow_prealloc", "result", "failed");
+            return new Result(0, ec, Kind.CRASHED, null, null);
+        }
+        // XSA-173: a superpage's gfn kept in a 32-bit backpointer.
+        if (gw.superpage() && bug("xsa-173") && (gw.gfn() >>> 32) != 0) {
+            // The fl1 shadow's backpointer keeps 32 bits: removing it later hits a BUG_ON (the model stops here).
+            v.hostPanic("shadow_gfn_truncated", "BUG: shadowed superpage gfn 0x" + Long.toHexString(gw.gfn())
+                    + " truncated to 0x" + Long.toHexString(gw.gfn() & 0xFFFFFFFFL) + " in its backpointer", t);
+            return new Result(0, ec, Kind.CRASHED, null, null);
+        }
+        // F12: gw_remove_write_accesses on the guest tables below the top level.
+        long top = topMfn(v);
+        for (long table : gw.tableMfns()) {
+            if (table == top) {
+                continue; // protected since sh_update_cr3
+            }
+            int n = tables.removeWriteAccess(table);
+            if (n > 0) {
+                flag(ShadowTrace.SFLAG_WRMAP);
+                flag(ShadowTrace.SFLAG_WRMAP_BRUTE_FORCE);
+                t.call("sh_remove_write_access", "mfn", table, "removed", n);
+                if (tracing) {
+                    ShadowTrace.gfn(t, ShadowTrace.WRMAP_BF, tableGfn(gw, table));
+                }
+            }
+        }
+        // F14: shadow_get_and_create_l1e (creating shadows promotes the guest tables).
+        for (GuestWalk.GuestEntry e : gw.entries()) {
+            if (e.tableMfn() >= 0) {
+                tables.promote(e.tableMfn(), e.level().xenLevel());
+            }
+        }
+        boolean write = (ec & PfErrorCode.W) != 0;
+        if (!profile.walkSetsAccessedDirty()) {
+            GuestWalker.guestSetAdBits(gw, write, gm, mem, p2m);
+            gw = GuestWalker.guestWalkTables(translateContext(ctx), p2m, mem, va, 0, false);
+        } else if (write) {
+            flag(ShadowTrace.SFLAG_SET_AD);
+        } else {
+            flag(ShadowTrace.SFLAG_SET_A);
+        }
+        // F16: l1e_propagate_from_guest → shadow_set_l1e, then prefetch.
+        FetchType ft = write ? FetchType.DEMAND_WRITE : FetchType.DEMAND_READ;
+        long sl1e = shPropagate(gw, target, ft, t);
+        tables.set(root, shadowEntry(vpn, sl1e, gw, target));
+        flag(ShadowTrace.SFLAG_SHADOW_L1_GET_REF);
+        t.call("l1e_propagate_from_guest", "gl1e", gw.gl1e(), "sl1e", sl1e, "ft", ft.name().toLowerCase(
+                java.util.Locale.ROOT));
+        if (profile.prefetch()) {
+            shPrefetch(v, root, va, gw, t);
+        }
+        // F17: a write to a shadowed page table is emulated.
+        if (write && target.mfnValid() && tables.isPageTable(target.mfn())) {
+            return emulate(v, EmulateCause.PT_WRITE, target.mfn(), va, ec, gw.gl1e(), insn, emulatorFails, t, false);
+        }
+        // F18: MMIO through the device model.
+        if (target.type() == P2mType.MMIO_DM) {
+            return mmio(v, va, gw.gfn(), insn, emulatorFails, ec, ShadowTrace.MMIO, t);
+        }
+        // F19: a write to a read-only p2m type goes to the emulator, skipping the user-mode check.
+        if (profile.p2mTypeChecks() && write && target.type().isReadOnly()
+                && target.type() != P2mType.RAM_LOGDIRTY) {
+            return emulate(v, EmulateCause.RO_TYPE, target.mfn(), va, ec, gw.gl1e(), insn, emulatorFails, t, false);
+        }
+        // F20: supervisor write through a read-only PTE with guest CR0.WP=0.
+        if (profile.cr0WpEmulation() && !ctx.controls().cr0Wp() && ec == (PfErrorCode.W | PfErrorCode.P)
+                && target.mfnValid()) {
+            return emulate(v, EmulateCause.WP0, target.mfn(), va, ec, gw.gl1e(), insn, emulatorFails, t, false);
+        }
+        // F21: fixed.
+        if (tracing) {
+            ShadowTrace.gl1eVaFlags(t, ShadowTrace.FIXUP, gm, gw.gl1e(), va, pathFlags);
+        }
+        return Result.fixed(ec, "shadow_fixup");
+    }
+
+    private static long tableGfn(GuestWalk gw, long mfn) {
+        for (GuestWalk.GuestEntry e : gw.entries()) {
+            if (e.tableMfn() == mfn) {
+                return e.tableGfn();
+            }
+        }
+        return -1;
+    }
+
+    /** 3.0.4's bails after its walk: user access to a supervisor page, write to non-RW, fetch from NX. */
+    private static String bail31(GuestWalk gw, int ec) {
+        if ((ec & PfErrorCode.U) != 0 && !gw.rights().user()) {
+            return "user_to_supervisor";
+        }
+        if ((ec & PfErrorCode.W) != 0 && !gw.rights().writable()) {
+            return "write_to_read_only";
+        }
+        if ((ec & PfErrorCode.I) != 0 && gw.rights().executeDisable()) {
+            return "fetch_from_nx";
+        }
+        return null;
+    }
+
+    private Result notShadow(ShadowVcpu v, GuestWalk gw, long va, int ec, Trace t) {
+        if (tracing) {
+            ShadowTrace.gl1eVaFlags(t, ShadowTrace.NOT_SHADOW, v.guestMode(), gw.gl1e(), va, pathFlags);
+        }
+        return Result.propagate(ec);
+    }
+
+    private Result mmio(ShadowVcpu v, long va, long gfn, GuestAccess insn, boolean emulatorFails, int ec,
+            int traceEvent, Trace t) {
+        if (tracing) {
+            ShadowTrace.va(t, traceEvent, v.guestMode(), va);
+        }
+        ShadowVcpu.MmioResult r = v.handleMmioWithTranslation(va, gfn, insn, emulatorFails, t);
+        if (r.ok()) {
+            return new Result(1, ec, Kind.EMULATED, "mmio", r.value());
+        }
+        // Quirk (§3 F2b'): the #PF injected after a failed emulation still carries RSVD|P.
+        return Result.propagate(ec);
+    }
+
+    // ---------------------------------------------------------------------------------------------------------
+    // Emulation (E1..E12)
+
+    private Result emulate(ShadowVcpu v, EmulateCause cause, long gmfn, long va, int ec, long gl1e,
+            GuestAccess insn, boolean emulatorFails, Trace t, boolean fromFastPath) {
+        PagingMode gm = v.guestMode();
+        long gfn = gfnOf(gmfn);
+        // E2: a user-mode write to a guest page table: the page is no longer treated as one.
+        if (cause != EmulateCause.RO_TYPE && !fromFastPath && (ec & PfErrorCode.U) != 0) {
+            int n = tables.removeAllShadows(gmfn, Set.of(topMfn(v)));
+            t.call("shadow_remove_all_shadows", "mfn", gmfn, "dropped", n, "why", "user_write");
+            if (tracing) {
+                ShadowTrace.gfnVaFlags(t, ShadowTrace.EMULATE_UNSHADOW_USER, gm, gfn, va, pathFlags);
+            }
+            return Result.fixed(ec, "unshadow_user");
+        }
+        // E5: the fault happened during event delivery: unshadow, the event is redelivered on entry.
+        if (v.eventPending()) {
+            int n = tables.removeAllShadows(gmfn, Set.of(topMfn(v)));
+            t.call("shadow_remove_all_shadows", "mfn", gmfn, "dropped", n, "why", "event_pending");
+            if (tracing) {
+                ShadowTrace.gfnVaFlags(t, ShadowTrace.EMULATE_UNSHADOW_EVTINJ, gm, gfn, va, pathFlags);
+            }
+            return Result.fixed(ec, "unshadow_evtinj");
+        }
+        // E6: x86_emulate with the shadow's memory callbacks.
+        EmulateOps ops = new EmulateOps(v, t);
+        X86Emulate.Result er = X86Emulate.emulate(insn, ops, emulatorFails);
+        t.call("x86_emulate", "result", er.rc().name(), "cause", cause.fixup);
+        EmulResult rc = er.rc();
+        if (rc == EmulResult.EXCEPTION) {
+            EmulEvent ev = er.event();
+            boolean injectable = ev.vector() == Vectors.PF || ((ev.vector() == Vectors.GP
+                    || ev.vector() == Vectors.SS) && ev.errorCode() != null && ev.errorCode() == 0);
+            if (injectable) {
+                // E7: the emulator's own fault, with its own error code and CR2.
+                v.injectEvent(ev, t);
+                return new Result(1, ec, Kind.INJECTED, "emulator_fault", null);
+            }
+            rc = EmulResult.UNHANDLEABLE; // E7'
+        }
+        if (rc == EmulResult.UNHANDLEABLE) {
+            // E8
+            int n = tables.removeAllShadows(gmfn, Set.of(topMfn(v)));
+            t.call("shadow_remove_all_shadows", "mfn", gmfn, "dropped", n, "why", "unhandleable");
+            if (tracing) {
+                ShadowTrace.gfnVaFlags(t, ShadowTrace.EMULATE_UNSHADOW_UNHANDLED, gm, gfn, va, pathFlags);
+            }
+            return Result.fixed(ec, "unshadow_unhandled");
+        }
+        if (rc == EmulResult.RETRY) {
+            return Result.fixed(ec, "emulate_retry");
+        }
+        // E9: remember the frame for the fast path.
+        FastEmulation fe = fast(v);
+        if (profile.fastEmulation() && tables.isPageTable(gmfn)) {
+            fe.lastWriteEmulOk = true;
+            fe.frame = (gm == PagingMode.LONG4 || gm == PagingMode.LONG5 ? va : va & 0xFFFFFFFFL) >>> 12;
+            fe.mfn = gmfn;
+        }
+        // E12
+        if (tracing) {
+            ShadowTrace.emulate(t, gm, gl1e, ops.firstValue, va, pathFlags, 1);
+        }
+        return new Result(1, ec, Kind.EMULATED, cause.fixup,
+                insn.kind() == xpf.model.x86.AccessKind.READ ? er.value() : null);
+    }
+
+    private long gfnOf(long mfn) {
+        for (P2mEntry e : p2m.entries()) {
+            if (e.mfn() == mfn) {
+                return e.gfn();
+            }
+        }
+        return -1;
+    }
+
+    /** The machine frame of the vCPU's current top-level guest table (-1 if unpaged or PAE). */
+    private long topMfn(ShadowVcpu v) {
+        PagingMode m = v.guestMode();
+        if (m == null || m == PagingMode.PAE) {
+            return -1;
+        }
+        P2mEntry e = p2m.lookup(v.walkContext().controls().cr3() >>> 12);
+        return e.mfnValid() ? e.mfn() : -1;
+    }
+
+    /**
+     * The shadow code's {@code x86_emulate_ops} (shadow/hvm.c: {@code hvm_emulate_read}, {@code hvm_emulate_write},
+     * {@code hvm_emulate_cmpxchg} over {@code sh_emulate_map_dest} / {@code sh_emulate_unmap_dest}).
+     */
+    private final class EmulateOps implements EmulOps {
+        private final ShadowVcpu v;
+        private final Trace t;
+        private EmulEvent raised;
+        long firstValue;
+        private boolean wrote;
+
+        EmulateOps(ShadowVcpu v, Trace t) {
+            this.v = v;
+            this.t = t;
+        }
+
+        @Override
+        public boolean validate(xpf.model.scenario.Insn insn, int size) {
+            return true;
+        }
+
+        @Override
+        public EmulEvent raised() {
+            return raised;
+        }
+
+        private int walkFlags(boolean write) {
+            return (write ? PfErrorCode.W : 0) | (v.cpl() == 3 ? PfErrorCode.U : 0);
+        }
+
+        /** {@code emulate_gva_to_mfn}: a fresh guest walk; its failure is the emulator's #PF. */
+        @XenFunction(symbol = "emulate_gva_to_mfn", file = "xen/arch/x86/mm/shadow/hvm.c", version = "4.22")
+        private P2mEntry gvaToMfn(long va, boolean write) {
+            GuestWalk gw = GuestWalker.guestWalkTables(v.walkContext(), p2m, mem, va, walkFlags(write), true);
+            if (!gw.ok()) {
+                int pfec = bug("pfec-implicit-leak") ? gw.pfec() : gw.archPfec();
+                raised = new EmulEvent(Vectors.PF, pfec, va);
+                return null;
+            }
+            return p2m.getGfnTypeAccess(gw.gfn(), write ? P2m.Query.ALLOC_UNSHARE : P2m.Query.ALLOC);
+        }
+
+        @Override
+        public EmulResult read(long va, int size, long[] out) {
+            long value = 0;
+            int done = 0;
+            while (done < size) {
+                long a = va + done;
+                int chunk = (int) Math.min(size - done, 0x1000 - (a & 0xFFF));
+                chunk = Math.min(chunk, 8);
+                P2mEntry e = gvaToMfn(a, false);
+                if (e == null) {
+                    return EmulResult.EXCEPTION;
+                }
+                if (!e.type().isRam() || !e.mfnValid()) {
+                    return EmulResult.UNHANDLEABLE;
+                }
+                long pa = (e.mfn() << 12) | (a & 0xFFF);
+                for (int i = 0; i < chunk; i++) {
+                    value |= (mem.read(pa + i, 1)) << (8 * (done + i));
+                }
+                done += chunk;
+            }
+            out[0] = value;
+            return EmulResult.OKAY;
+        }
+
+        @Override
+        public EmulResult write(long va, int size, long value) {
+            return store(va, size, value, false, 0, null);
+        }
+
+        @Override
+        public EmulResult cmpxchg(long va, int size, long old, long neu, long[] observed) {
+            return store(va, size, neu, true, old, observed);
+        }
+
+        /** {@code sh_emulate_map_dest}, the atomic store, {@code sh_emulate_unmap_dest}. */
+        private EmulResult store(long va, int size, long value, boolean cmpxchg, long old, long[] observed) {
+            int unit = Math.min(size, 8);
+            boolean misaligned = (va & (unit - 1)) != 0 || ((va & 0xFFF) + size) > 0x1000;
+            List<long[]> pieces = new ArrayList<>(); // {pa, bytes, mfn, value}
+            int done = 0;
+            while (done < size) {
+                long a = va + done;
+                int chunk = (int) Math.min(Math.min(size - done, 8), 0x1000 - (a & 0xFFF));
+                P2mEntry e = gvaToMfn(a, true);
+                if (e == null) {
+                    return EmulResult.EXCEPTION;
+                }
+                if (e.type().isDiscardWrite()) {
+                    t.call("sh_emulate_map_dest", "gfn", e.gfn(), "result", "write_discarded");
+                    done += chunk;
+                    continue;
+                }
+                if (!e.type().isRam() || !e.mfnValid() || e.type() == P2mType.IOREQ_SERVER) {
+                    return EmulResult.UNHANDLEABLE;
+                }
+                long chunkValue = done >= 8 ? 0 : value >>> (8 * done);
+                pieces.add(new long[] {(e.mfn() << 12) | (a & 0xFFF), chunk, e.mfn(), chunkValue});
+                done += chunk;
+            }
+            if (misaligned) {
+                // Misaligned or page-crossing writes unshadow their target page(s).
+                for (long[] p : pieces) {
+                    if (tables.isPageTable(p[2])) {
+                        tables.removeAllShadows(p[2], Set.of(topMfn(v)));
+                        t.call("shadow_remove_all_shadows", "mfn", p[2], "why", "misaligned_write");
+                    }
+                }
+            }
+            for (long[] p : pieces) {
+                int bytes = (int) p[1];
+                long cur = mem.read(p[0], bytes);
+                if (cmpxchg) {
+                    observed[0] = cur;
+                    long m = bytes == 8 ? -1L : (1L << (8 * bytes)) - 1;
+                    if ((cur & m) != (old & m)) {
+                        return EmulResult.OKAY; // compare failed: nothing written
+                    }
+                }
+                mem.write(p[0], bytes, p[3]);
+                if (!wrote) {
+                    firstValue = p[3];
+                    wrote = true;
+                }
+                if (tables.isPageTable(p[2])) {
+                    validateGuestPtWrite(p[2], p[0] & 0xFFF, bytes, t);
+                }
+            }
+            return EmulResult.OKAY;
+        }
+    }
+
+    // ---------------------------------------------------------------------------------------------------------
+    // Propagation, prefetch, validation
+
+    /**
+     * {@code _sh_propagate} for an l1e (§3.3): MMIO-DM → the MMIO magic; non-RAM → empty; rights = guest ∩ {P, RW,
+     * US, NX}; guest A clear → not present; leaf D clear → no RW; read-only p2m types (log-dirty: except on a demand
+     * write, which marks the page dirty) → no RW; a shadowed page-table frame → no RW.
+     */
+    @XenFunction(symbol = "_sh_propagate", file = "xen/arch/x86/mm/shadow/multi.c", version = "3.1, 4.22")
+    long shPropagate(GuestWalk gw, P2mEntry target, FetchType ft, Trace t) {
+        long leaf = gw.leaf();
+        if (target.type() == P2mType.MMIO_DM) {
+            return ShadowMagic.usable(cpu.maxPhyAddr())
+                    ? ShadowMagic.mmio(gw.gfn(), gw.rights().user(), gw.rights().writable()) : 0;
+        }
+        boolean ram = target.type().isRam() || target.type() == P2mType.MMIO_DIRECT || target.type().isGrant()
+                || target.type() == P2mType.MAP_FOREIGN;
+        if (!ram || !target.mfnValid() || target.type().isPaging()) {
+            return 0;
+        }
+        if ((leaf & EntryBits.A) == 0) {
+            return 0; // the first access must fault so that Xen sets A
+        }
+        long flags = EntryBits.P | EntryBits.A;
+        if (gw.rights().user()) {
+            flags |= EntryBits.US;
+        }
+        if (gw.rights().writable()) {
+            flags |= EntryBits.RW;
+        }
+        if (gw.rights().executeDisable()) {
+            flags |= EntryBits.XD;
+        }
+        if ((leaf & EntryBits.D) == 0) {
+            flags &= ~EntryBits.RW;
+        }
+        if (target.type().isReadOnly()) {
+            if (target.type() == P2mType.RAM_LOGDIRTY && ft == FetchType.DEMAND_WRITE) {
+                p2m.markDirty(gw.gfn());
+                p2m.changeTypeOne(gw.gfn(), P2mType.RAM_LOGDIRTY, P2mType.RAM_RW);
+            } else {
+                flags &= ~EntryBits.RW;
+            }
+        }
+        if (tables.isPageTable(target.mfn())) {
+            flags &= ~EntryBits.RW;
+        }
+        if ((flags & EntryBits.RW) != 0) {
+            flags |= EntryBits.D;
+        }
+        return (target.mfn() << 12) | flags;
+    }
+
+    private static ShadowL1e shadowEntry(long vpn, long sl1e, GuestWalk gw, P2mEntry target) {
+        List<Long> slots = new ArrayList<>();
+        for (GuestWalk.GuestEntry e : gw.entries()) {
+            if (e.slot() >= 0) {
+                slots.add(e.slot());
+            }
+        }
+        long mfn = ShadowMagic.isMagic(sl1e) ? -1 : target.mfn();
+        return new ShadowL1e(vpn, sl1e, gw.gfn(), mfn, gw.gl1e(), slots, gw.tableMfns(), gw.superpage());
+    }
+
+    private GuestWalker.WalkContext translateContext(GuestWalker.WalkContext c) {
+        return new GuestWalker.WalkContext(c.mode(), c.controls(), c.pdpte(), c.guestCpu(), c.shadow(), c.hostNxe(),
+                c.profile().translateOnly(), c.bug());
+    }
+
+    /** {@code sh_prefetch}: shadow up to 31 following entries of the same guest L1 (4 KiB leaves only here). */
+    @XenFunction(symbol = "sh_prefetch", file = "xen/arch/x86/mm/shadow/multi.c", version = "3.1, 4.22")
+    private void shPrefetch(ShadowVcpu v, long root, long va, GuestWalk gw, Trace t) {
+        if (gw.leafLevel() != EntryLevel.PTE || v.guestMode() == null) {
+            return;
+        }
+        int perTable = v.guestMode() == PagingMode.LEGACY2 ? 1024 : 512;
+        long vpn = (v.guestMode() == PagingMode.LONG4 || v.guestMode() == PagingMode.LONG5 ? va
+                : va & 0xFFFFFFFFL) >>> 12;
+        long index = vpn & (perTable - 1);
+        long dist = Math.min(PREFETCH_DISTANCE, perTable - index);
+        GuestWalker.WalkContext ctx = translateContext(v.walkContext());
+        int made = 0;
+        for (long i = 1; i < dist; i++) {
+            long pvpn = vpn + i;
+            if (tables.get(root, pvpn) != null) {
+                break;
+            }
+            GuestWalk pw = GuestWalker.guestWalkTables(ctx, p2m, mem, pvpn << 12, 0, false);
+            long sl1e;
+            P2mEntry target = null;
+            if (!pw.ok()) {
+                if (!profile.gnpFastPath() || pw.failedOn() != EntryLevel.PTE
+                        || (pw.pfec() & PfErrorCode.RSVD) != 0) {
+                    continue;
+                }
+                sl1e = ShadowMagic.GNP;
+            } else {
+                if (pw.leafLevel() != EntryLevel.PTE) {
+                    continue;
+                }
+                target = p2m.getGfnTypeAccess(pw.gfn(), P2m.Query.QUERY);
+                sl1e = shPropagate(pw, target, FetchType.PREFETCH, t);
+                if (sl1e == 0) {
+                    continue;
+                }
+            }
+            tables.set(root, shadowEntry(pvpn, sl1e, pw, target == null ? P2mEntry.invalid(-1) : target));
+            made++;
+        }
+        if (made > 0) {
+            t.call("sh_prefetch", "from", (vpn + 1) << 12, "entries", made);
+        }
+    }
+
+    /**
+     * {@code validate_guest_pt_write} → {@code sh_validate_guest_entry}: a write of {@code size} bytes at
+     * {@code offset} of the shadowed page table {@code mfn} re-propagates every shadow built from the entries
+     * written (as a prefetch would: no A/D set), or drops it if the guest walk now fails or leads through a table
+     * that is not (yet) shadowed.
+     */
+    @XenFunction(symbol = "sh_validate_guest_entry", file = "xen/arch/x86/mm/shadow/common.c", version = "3.1, 4.22",
+            formerly = {"validate_guest_pt_write"})
+    public void validateGuestPtWrite(long mfn, long offset, int size, Trace t) {
+        long lo = (mfn << 12) + offset;
+        long hi = lo + size;
+        int changed = 0;
+        for (Map.Entry<Long, ShadowL1e> d : tables.dependents(lo & ~7L, hi)) {
+            long root = d.getKey();
+            ShadowL1e old = d.getValue();
+            GuestWalker.WalkContext ctx = tables.rootContext(root);
+            if (ctx == null) {
+                tables.remove(root, old.vpn());
+                continue;
+            }
+            GuestWalk w = GuestWalker.guestWalkTables(translateContext(ctx), p2m, mem, old.vpn() << 12, 0, false);
+            ShadowL1e next = null;
+            if (w.ok() && w.tableMfns().stream().allMatch(tables::isPageTable)) {
+                P2mEntry target = p2m.getGfnTypeAccess(w.gfn(), P2m.Query.QUERY);
+                long sl1e = shPropagate(w, target, FetchType.PREFETCH, t);
+                if (sl1e != 0) {
+                    next = shadowEntry(old.vpn(), sl1e, w, target);
+                }
+            } else if (!w.ok() && profile.gnpFastPath() && w.failedOn() == EntryLevel.PTE) {
+                next = shadowEntry(old.vpn(), ShadowMagic.GNP, w, P2mEntry.invalid(-1));
+            }
+            if (next == null) {
+                tables.remove(root, old.vpn());
+            } else {
+                tables.set(root, next);
+            }
+            changed++;
+        }
+        t.call("sh_validate_guest_entry", "mfn", mfn, "offset", offset, "size", size, "shadows", changed);
+    }
+
+    // ---------------------------------------------------------------------------------------------------------
+    // CR3, INVLPG, paging modes
+
+    /**
+     * {@code sh_update_cr3}: the top-level shadow for the guest's CR3 (kept across switches, as Xen keeps pinned
+     * top-level shadows); the guest's top-level table is promoted and write-protected (PAE guests' PDPTEs are cached
+     * instead).
+     */
+    @XenFunction(symbol = "sh_update_cr3", file = "xen/arch/x86/mm/shadow/multi.c", version = "3.1, 4.22")
+    public void shUpdateCr3(ShadowVcpu v, Trace t) {
+        long root = v.shadowRoot();
+        tables.ensureRoot(root, v.walkContext());
+        long top = topMfn(v);
+        if (top >= 0) {
+            int n = tables.removeWriteAccess(top);
+            tables.promote(top, v.guestMode() == PagingMode.LEGACY2 ? 2 : v.guestMode() == PagingMode.LONG5 ? 5 : 4);
+            t.call("sh_update_cr3", "root", root, "top_mfn", top, "writable_mappings_removed", n);
+        } else {
+            t.call("sh_update_cr3", "root", root);
+        }
+    }
+
+    /** {@code sh_invlpg}: with every L1 in sync the shadow is already right; only the hardware TLB is flushed. */
+    @XenFunction(symbol = "sh_invlpg", file = "xen/arch/x86/mm/shadow/multi.c", version = "3.1, 4.22")
+    public void shInvlpg(ShadowVcpu v, long va, Trace t) {
+        t.call("sh_invlpg", "va", va, "result", "in_sync");
+    }
+
+    /**
+     * {@code sh_update_paging_modes} after a guest change that alters how its entries are read (paging mode, CR4.PSE,
+     * EFER.NXE): the model drops every shadow (conservative; Xen changes the shadow mode and rebuilds).
+     */
+    @XenFunction(symbol = "sh_update_paging_modes", file = "xen/arch/x86/mm/shadow/common.c", version = "3.1, 4.22")
+    public void shUpdatePagingModes(ShadowVcpu v, Trace t) {
+        tables.blowTables();
+        t.call("sh_update_paging_modes", "result", "shadows_dropped");
+        shUpdateCr3(v, t);
+    }
+
+    /** A write to guest memory that Xen's write protection catches (host_write on a shadowed page table). */
+    public void guestMemoryWritten(long mfn, long offset, int size, Trace t) {
+        if (tables.isPageTable(mfn)) {
+            validateGuestPtWrite(mfn, offset, size, t);
+        }
+    }
+
+    // ---------------------------------------------------------------------------------------------------------
+    // Invariants
+
+    /**
+     * "The shadow never grants more than guest ∧ p2m" (§3.3), and "no writable mapping of a shadowed page table",
+     * checked over every shadow l1e. Returns one line per violation (empty when all hold).
+     */
+    public List<String> checkInvariants() {
+        List<String> out = new ArrayList<>();
+        tables.entries().forEach((root, m) -> {
+            GuestWalker.WalkContext ctx = tables.rootContext(root);
+            for (ShadowL1e s : m.values()) {
+                String where = "root 0x" + Long.toHexString(root) + " va 0x" + Long.toHexString(s.vpn() << 12);
+                long v = s.sl1e();
+                GuestWalk w = ctx == null ? null
+                        : GuestWalker.guestWalkTables(translateContext(ctx), p2m, mem, s.vpn() << 12, 0, false);
+                if (ShadowMagic.isGnp(v)) {
+                    if (w != null && w.ok()) {
+                        out.add(where + ": guest-not-present magic but the guest maps the page");
+                    }
+                    continue;
+                }
+                if ((v & EntryBits.P) == 0) {
+                    continue;
+                }
+                if (w == null || !w.ok()) {
+                    out.add(where + ": shadow present but the guest walk fails");
+                    continue;
+                }
+                P2mEntry pe = p2m.lookup(w.gfn());
+                if (ShadowMagic.isMmio(v)) {
+                    if (pe.type() != P2mType.MMIO_DM || ShadowMagic.mmioGfn(v) != (w.gfn() & 0xFFFFFFFFL)) {
+                        out.add(where + ": MMIO magic for a gfn that is not mmio_dm");
+                    }
+                    continue;
+                }
+                if (pe.mfn() != s.mfn() || (v >>> 12 & ((1L << 40) - 1)) != s.mfn()) {
+                    out.add(where + ": shadow maps mfn 0x" + Long.toHexString(s.mfn()) + ", p2m says 0x"
+                            + Long.toHexString(pe.mfn()));
+                }
+                if ((v & EntryBits.US) != 0 && !w.rights().user()) {
+                    out.add(where + ": shadow grants U, the guest does not");
+                }
+                if ((v & EntryBits.RW) != 0) {
+                    if (!w.rights().writable() || (w.leaf() & EntryBits.D) == 0) {
+                        out.add(where + ": shadow grants RW, the guest does not (or D is clear)");
+                    }
+                    if (pe.type().isReadOnly()) {
+                        out.add(where + ": shadow grants RW on a read-only p2m type " + pe.type().wireName());
+                    }
+                    if (tables.isPageTable(s.mfn())) {
+                        out.add(where + ": writable mapping of a shadowed page table");
+                    }
+                }
+                if ((v & EntryBits.XD) == 0 && w.rights().executeDisable()) {
+                    out.add(where + ": shadow allows execution, the guest has NX");
+                }
+                if ((w.leaf() & EntryBits.A) == 0) {
+                    out.add(where + ": shadow present while the guest entry has A clear");
+                }
+            }
+        });
+        return out;
+    }
+}

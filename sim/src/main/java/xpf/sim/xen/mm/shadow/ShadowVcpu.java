@@ -1,0 +1,47 @@
+package xpf.sim.xen.mm.shadow;
+
+import xpf.model.scenario.GuestAccess;
+import xpf.model.x86.PagingMode;
+import xpf.sim.trace.Trace;
+import xpf.sim.xen.emul.EmulEvent;
+import xpf.sim.xen.mm.walk.GuestWalker;
+
+/**
+ * What the shadow code needs from the vCPU and domain it works for. The HVM path implements it (Xen's shadow code
+ * calls into HVM through {@code hvm_event_pending}, {@code handle_mmio_with_translation}, {@code hvm_inject_event}
+ * and {@code domain_crash}); the interface keeps {@code xen.mm} free of the HVM package.
+ */
+public interface ShadowVcpu {
+
+    /** The outcome of {@code handle_mmio_with_translation}: handled or not, and the value a read returned. */
+    record MmioResult(boolean ok, Long value) {
+    }
+
+    int vcpuId();
+
+    /** The guest's paging state as the software walker needs it (mode, controls, cached PDPTEs, MAXPHYADDR). */
+    GuestWalker.WalkContext walkContext();
+
+    /** The key of the top-level shadow the hardware uses now. */
+    long shadowRoot();
+
+    /** The guest's paging mode; null when guest paging is off. */
+    PagingMode guestMode();
+
+    int cpl();
+
+    /** {@code hvm_event_pending}: EVENTINJ.V (SVM) / VM-entry interruption information valid (VMX). */
+    boolean eventPending();
+
+    /** {@code handle_mmio_with_translation(va, gfn, access)}: emulates {@code insn} against the device model. */
+    MmioResult handleMmioWithTranslation(long va, long gfn, GuestAccess insn, boolean emulatorFails, Trace t);
+
+    /** {@code hvm_inject_event} of an exception the emulator raised. */
+    void injectEvent(EmulEvent e, Trace t);
+
+    /** {@code domain_crash}. */
+    void domainCrash(String reason, String detail, Trace t);
+
+    /** A Xen {@code BUG()}: the host goes down (never acceptable as a consequence of guest actions). */
+    void hostPanic(String reason, String detail, Trace t);
+}
