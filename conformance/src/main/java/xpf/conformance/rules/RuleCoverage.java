@@ -29,6 +29,25 @@ public final class RuleCoverage {
         }
     }
 
+    /**
+     * Every corpus file's tags and profile (the files as {@link xpf.conformance.corpus.Corpus#files} finds them,
+     * named relative to {@code corpusDir}). A file that does not load is left out and its error put in
+     * {@code errors} (the corpus test reports it as broken).
+     */
+    public static List<TaggedFile> scan(Path corpusDir, List<String> errors) {
+        List<TaggedFile> out = new ArrayList<>();
+        for (Path p : xpf.conformance.corpus.Corpus.files(corpusDir)) {
+            try {
+                xpf.model.scenario.Scenario s = xpf.sim.scenario.load.ScenarioLoader.load(p).scenario();
+                out.add(new TaggedFile(corpusDir.relativize(p).toString().replace('\\', '/'), s.tags(),
+                        s.machine().xen().wireName()));
+            } catch (xpf.sim.scenario.load.ScenarioLoadException e) {
+                errors.add(e.getMessage());
+            }
+        }
+        return out;
+    }
+
     private final RuleCatalogue catalogue;
     private final List<TaggedFile> files;
     private final Map<String, List<String>> byRule = new LinkedHashMap<>();
