@@ -67,7 +67,8 @@ class ReservedBitsTest {
         Mmu mmu = f.mmu();
         long pdpte = f.mem.readWord(f.root);
         f.mem.writeWord(f.root, pdpte | EntryBits.RW);
-        assertThat(mmu.loadCr3(f.root)).isEqualTo(-1); // unchanged CR3: no reload
+        assertThat(mmu.loadCr3(f.root)).as("MOV CR3 of the same value reloads the PDPTEs").isEqualTo(Vectors.GP);
+        assertThat(mmu.controls().cr3()).isEqualTo(f.root);
         assertThat(mmu.setControls(f.controls().withCr3(f.root + 0x20))).isEqualTo(-1); // other PDPT (all zero)
         assertThat(mmu.setControls(f.controls())).isEqualTo(Vectors.GP);
         assertThat(mmu.controls().cr3()).isEqualTo(f.root + 0x20);

@@ -221,4 +221,16 @@ class TlbTest {
         assertThat(mmu.translate(Access.write(VA, 3))).translatesTo(0x600000 | (VA & 0x1FFFFF)).hasPageSize(0x200000);
         assertThat(mmu.translate(Access.write(VA, 3))).cameFrom(Mmu.Source.TLB).hasPageSize(0x200000);
     }
+
+    @Test
+    @DisplayName("1.1f MOV CR3 with the value already loaded still flushes non-global translations")
+    void sameValueCr3Flushes() {
+        PagingFixture f = mapped(PagingFixture.USER_RW);
+        Mmu mmu = f.mmu();
+        mmu.translate(Access.read(VA, 3));
+        f.set(VA, EntryLevel.PTE, 0);
+        assertThat(mmu.translate(Access.read(VA, 3))).as("stale until flushed").isOk();
+        mmu.loadCr3(f.root);
+        assertThat(mmu.translate(Access.read(VA, 3))).isPageFault(U);
+    }
 }
