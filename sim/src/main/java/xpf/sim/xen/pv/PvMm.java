@@ -660,13 +660,14 @@ final class PvMm implements PageRefs.TypeHooks {
                 traceMod(level, tableMfn, index, oe, ne, Rc.EINVAL, "bad flags");
                 return Rc.EINVAL;
             }
-            ne = adjustGuestUpper(level, ne);
+            // Xen's order (mod_lN_entry, 3.1 and 4.22): the fast-path comparison and get_page_from_lNe see the
+            // guest's value; adjust_guest_lNe (which adds US, and RW on a 32-bit L3) applies only to what is stored.
             long compared = d.xen().bug(PvBug.XSA_182) ? Pte.P : d.profile().pdeFastPathCompared();
             if (level == 2 && d.xen().bug(PvBug.XSA_148)) {
                 compared &= ~Pte.PSE; // seeded XSA-148: the fast path does not look at PSE
             }
             if (!Pte.hasChanged(oe, ne, compared)) {
-                long w = commit(tableMfn, index, oe, ne, preserveAd);
+                long w = commit(tableMfn, index, oe, adjustGuestUpper(level, ne), preserveAd);
                 traceMod(level, tableMfn, index, oe, w, Rc.OK, "fast path");
                 return Rc.OK;
             }
@@ -675,6 +676,7 @@ final class PvMm implements PageRefs.TypeHooks {
                 traceMod(level, tableMfn, index, oe, ne, rc, "get_page_from_l" + level + "e");
                 return rc;
             }
+            ne = adjustGuestUpper(level, ne);
         }
         long w = commit(tableMfn, index, oe, ne, preserveAd);
         putPageFromUpper(level, oe, tableMfn);
