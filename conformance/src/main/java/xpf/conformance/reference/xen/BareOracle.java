@@ -114,6 +114,7 @@ public final class BareOracle implements OutcomeOracle {
             }
         }
         long[] pa = new long[(int) (last - first + 1)];
+        java.util.Map<Long, Integer> written = new java.util.HashMap<>();
         StringBuilder why = new StringBuilder();
         String rule = "1.1c";
         for (long p = first; p <= last; p++) {
@@ -149,9 +150,13 @@ public final class BareOracle implements OutcomeOracle {
                 return fault(v, w.vector(), w.errorCode(), w.cr2(), r, "walk: " + w.summary());
             }
             pa[(int) (p - first)] = w.pa();
-            // A/D updates land in memory: a later page of the same access may read them
+            // A/D updates land in memory: a later page of the same access may walk through or read them
+            int eb = c.mode().entryBytes();
             for (var e : w.memoryAfter().entrySet()) {
                 entries.put(e.getKey(), e.getValue());
+                for (int i = 0; i < eb; i++) {
+                    written.put(e.getKey() + i, (int) (e.getValue() >>> (8 * i)) & 0xFF);
+                }
             }
             why.append("walk ok at 0x").append(Long.toHexString(va)).append("; ");
         }
@@ -161,7 +166,8 @@ public final class BareOracle implements OutcomeOracle {
             for (int i = 0; i < a.size(); i++) {
                 long la = a.va() + i;
                 long phys = pa[(int) ((la >>> 12) - first)] + (la & 0xFFF) - (pa[(int) ((la >>> 12) - first)] & 0xFFF);
-                value |= (long) readByte(d.memory(), phys) << (8 * i);
+                Integer b = written.get(phys);
+                value |= (long) (b != null ? b : readByte(d.memory(), phys)) << (8 * i);
             }
             f.put("value", OutcomeFields.hex(value));
         }

@@ -76,9 +76,8 @@ final class GuestDelivery {
         long lo = run.readBytes(g.machine(), 8);
         Gate gate = lm ? Gate.decode64(lo, run.readBytes(g.machine() + 8, 8)) : Gate.decode32(lo);
         int idtEc = ev.vector() * 8 + 2 + (ev.external() ? 1 : 0);
-        if (!gate.present()) {
-            return Result.exception(11, idtEc);   // #NP(vector*8+2+EXT)
-        }
+        // SDM INT n/INTO/INT3 operation: the descriptor type first (#GP), then the DPL of a software event (#GP),
+        // then the present bit (#NP)
         if (!gate.interruptOrTrap()) {
             if (gate.type() == 0x5 || gate.type() == 0x6 || gate.type() == 0x7) {
                 throw new NotModelled("task gates and 16-bit gates");
@@ -87,6 +86,9 @@ final class GuestDelivery {
         }
         if (ev.software() && run.cpl > gate.dpl()) {
             return Result.exception(13, ev.vector() * 8 + 2);
+        }
+        if (!gate.present()) {
+            return Result.exception(11, idtEc);   // #NP(vector*8+2+EXT)
         }
         int newCpl = gate.selector() & 3;
         if (newCpl > run.cpl) {

@@ -83,6 +83,8 @@ final class HvmRun {
     /** EVENTINJ / VM-entry interruption information: the event the next VMRUN / VM entry delivers. */
     HvmEvent pending;
     boolean knobUsed;
+    /** The instruction is done (completed, or emulated by Xen). */
+    boolean instrDone;
     int exits;
     int injectionCount;
     /** 3.1 VMX {@code vector_injected}: Xen injected during this exit (then the IDT-vectoring event is dropped). */
@@ -100,6 +102,8 @@ final class HvmRun {
     boolean completed;
     Long readValue;
     boolean livelock;
+    /** A #PF (and so a CR2 write) is part of the chain that the last delivery or injection came from. */
+    boolean pfInChain;
     /** The vCPU waits for a helper (mem-sharing ring): the step ends after this exit. */
     boolean endWait;
     final List<String> trail = new ArrayList<>();
@@ -126,10 +130,11 @@ final class HvmRun {
         this.c = v.controls();
         int stepCpl = acc.cpl() == null ? v.cpl() : acc.cpl();
         this.cpl = stepCpl;
-        if (stepCpl == v.cpl()) {
+        if (acc.cpl() == null) {
             this.cs = v.cs();
             this.ss = v.ss();
         } else if (stepCpl == 0 || stepCpl == 3) {
+            // a step's cpl sets the CPL for that instruction, with the flat selectors that go with it
             // HvmVcpu's documented flat selectors (64-bit: kernel 0x10/0x18, user 0x33/0x2b; 32-bit: 0x08/0x10,
             // 0x1b/0x23): a state convention of the vCPU, not a decision
             this.cs = longMode ? (stepCpl == 0 ? 0x10 : 0x33) : (stepCpl == 0 ? 0x08 : 0x1b);
@@ -208,7 +213,6 @@ final class HvmRun {
         if ((v.rflags() & 0x100) != 0) {
             throw new NotModelled("single-stepping (EFLAGS.TF)");
         }
-        boolean instrDone = false;
         while (endClass == null && !endWait) {
             if (exits > MAX_EXITS) {
                 livelock = true;
@@ -226,7 +230,9 @@ final class HvmRun {
             if (instrDone) {
                 break;
             }
-            instrDone = instruction();
+            if (instruction()) {
+                instrDone = true;
+            }
         }
         return outcome();
     }
@@ -603,6 +609,7 @@ final class HvmRun {
         }
         // HAP: #PF is not intercepted; the processor writes CR2 and delivers it through the guest IDT (§5.2 end)
         hardwareWritesCr2(va);
+        pfInChain = true;
         trail.add("guest #PF (" + PfErrorCode.symbolic(r.ec()) + ") at 0x" + Long.toHexString(va)
                 + " delivered by the processor");
         rule("hvm.5.2");
@@ -810,6 +817,7 @@ final class HvmRun {
 
     void emulated(String fixup, Long value, boolean valueKnown, String tag) {
         trail.add("emulated: " + fixup + " [" + tag + "]");
+        instrDone = true;
         emulatedFixup = fixup;
         emulatedValue = value;
         emulatedValueKnown = valueKnown;
@@ -864,6 +872,7 @@ final class HvmRun {
      */
     void inject(int vector, Integer ec, Long cr2, String tag) {
         injectedThisExit = true;
+        pfInChain = vector == 14 || (pfInChain && pending != null && pending.origin() == HvmEvent.Origin.XEN);
         if (vector == 14) {
             guestCr2 = cr2;
             if (svm) {
@@ -962,6 +971,7 @@ final class HvmRun {
                     return false;
                 }
                 hardwareWritesCr2(r.faultAddress());   // CR2 is written even if the #PF turns into #DF (§1.1d)
+                pfInChain = true;
             }
             ExceptionCombination.SdmRow row = ExceptionCombination.SdmRow.of(ev, f.vector());
             trail.add("fault " + f.vector() + " while delivering " + ev.describe() + ": SDM Table 6-5 " + row);
@@ -1049,31 +1059,35 @@ final class HvmRun {
         if (endClass != null) {
             return new Prediction(endClass, endFields, rule, reason);
         }
+        boolean dfDelivered = delivery != null && delivery.event().vector() == 8;
         if (lastInjection != null) {
             HvmEvent e = lastInjection.event();
-            OutcomeClass oc = e.vector() == 8 ? OutcomeClass.DOUBLE_FAULT : OutcomeClass.INJECTED;
+            if (e.vector() == 8 || dfDelivered) {
+                // the injection combined into #DF (Xen, §4) or its delivery did (the processor, §1.1g)
+                doubleFault(f);
+                lastInjection.fields().forEach((k, val) -> f.put("event." + k, OutcomeFields.hex(val)));
+                if (delivery != null) {
+                    deliveryFields(delivery).forEach((k, val) -> f.put("delivery." + k, val));
+                }
+                return new Prediction(OutcomeClass.DOUBLE_FAULT, f, e.vector() == 8 ? lastInjection.rule() : "1.1g",
+                        reason);
+            }
             f.put("vector", Integer.toString(e.vector()));
             if (e.errorCode() != null) {
                 f.put("error_code", OutcomeFields.errorCode(e.vector(), e.errorCode()));
             }
-            Long cr2 = lastInjection.cr2();
-            if (e.vector() == 8) {
-                cr2 = svm ? arch.get("cr2") : guestCr2;
-            }
-            if (cr2 != null) {
-                f.put("cr2", OutcomeFields.hex(cr2));
+            if (lastInjection.cr2() != null) {
+                f.put("cr2", OutcomeFields.hex(lastInjection.cr2()));
             }
             lastInjection.fields().forEach((k, val) -> f.put("event." + k, OutcomeFields.hex(val)));
             if (delivery != null) {
                 deliveryFields(delivery).forEach((k, val) -> f.put("delivery." + k, val));
             }
-            return new Prediction(oc, f, lastInjection.rule(), reason);
+            return new Prediction(OutcomeClass.INJECTED, f, lastInjection.rule(), reason);
         }
         if (delivery != null) {
-            if (delivery.event().vector() == 8) {
-                f.put("vector", "8");
-                f.put("error_code", OutcomeFields.errorCode(8, 0));
-                f.put("cr2", OutcomeFields.hex(guestVisibleCr2()));
+            if (dfDelivered) {
+                doubleFault(f);
                 deliveryFields(delivery).forEach((k, val) -> f.put("delivery." + k, val));
                 return new Prediction(OutcomeClass.DOUBLE_FAULT, f, rule, reason);
             }
@@ -1099,6 +1113,15 @@ final class HvmRun {
         }
         return new Prediction(OutcomeClass.OK, f, pagingOn ? (shadow ? "1.1c" : "hvm.5.2") : "1.1c",
                 reason.isEmpty() ? "no fault" : reason);
+    }
+
+    /** The #DF fields: vector 8, error code 0, and the CR2 a #PF of the chain wrote (before the combination). */
+    private void doubleFault(SequencedMap<String, String> f) {
+        f.put("vector", "8");
+        f.put("error_code", OutcomeFields.errorCode(8, 0));
+        if (pfInChain) {
+            f.put("cr2", OutcomeFields.hex(guestVisibleCr2()));
+        }
     }
 
     /** Set when the prediction leaves out a field it cannot know (reported by the differential). */

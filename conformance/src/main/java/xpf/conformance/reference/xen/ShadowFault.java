@@ -201,7 +201,7 @@ final class ShadowFault {
         /** F20: guest CR0.WP=0, ec exactly W|P, mfn valid: emulate the supervisor write through a read-only PTE. */
         F20("hvm.3.F20") {
             boolean decide(ShadowFault f) {
-                if (f.r.c.cr0Wp() || f.hwEc != (HvmRun.W | HvmRun.P) || f.entry.mfn() < 0) {
+                if (f.r.c.cr0Wp() || f.ec != (HvmRun.W | HvmRun.P) || f.entry.mfn() < 0) {
                     return false;
                 }
                 Emulate.run(f, "wp0_write", tag, true);

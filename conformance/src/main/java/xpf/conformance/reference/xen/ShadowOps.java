@@ -308,6 +308,23 @@ final class ShadowOps {
         long[] mas = new long[(int) (last - first + 1)];
         boolean[] discard = new boolean[mas.length];
         List<Long> mfns = new ArrayList<>();
+        Insn insn0 = r.acc.insn();
+        if (insn0 == Insn.LOCK_OR || insn0 == Insn.XCHG || insn0 == Insn.CMPXCHG) {
+            // a read-modify-write instruction reads its destination first (hvm_read → a guest walk with a read
+            // error code): that read faults before any write mapping is attempted
+            for (long p = first; p <= last; p++) {
+                long a = p == first ? va : p << 12;
+                XenGuestWalk.Result w = r.pagingOn ? XenGuestWalk.walk(r.xenWalk, r.c, r.xenMemory,
+                        new Access(a, AccessKind.READ, r.cpl == 3 ? 3 : 0, false, false)) : identity(a);
+                if (!w.ok()) {
+                    notes.add("the emulated read of 0x" + Long.toHexString(a) + " fails: #PF "
+                            + xpf.model.x86.PfErrorCode.symbolic(w.pfec() & 0xFFFF));
+                    r.inject(14, w.pfec() & 0xFFFF, a, "hvm.3.E7");
+                    return Emul.EXCEPTION;
+                }
+                applyAd(w);
+            }
+        }
         for (long p = first; p <= last; p++) {
             long a = p == first ? va : p << 12;
             XenGuestWalk.Result w;

@@ -74,7 +74,11 @@ final class Differential {
     }
 
     static List<Comparison> run(Path file) throws Exception {
-        Scenario s = ScenarioLoader.load(file).scenario();
+        return run(ScenarioLoader.load(file).scenario(), file);
+    }
+
+    /** Runs {@code s} (labelled {@code file} in messages). */
+    static List<Comparison> run(Scenario s, Path file) {
         List<Comparison> out = new ArrayList<>();
         Prediction[] pending = new Prediction[1];
         ScenarioRunner.run(s, new Trace(), new ScenarioRunner.StepListener() {
