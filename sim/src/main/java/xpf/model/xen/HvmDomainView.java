@@ -99,13 +99,24 @@ public record HvmDomainView(String domain, MachineSpec machine, boolean alive, D
      * CR3), CPL, RIP/RSP/RFLAGS, CS/SS, the PAE PDPTE registers, Xen's {@code guest_cr[2]}, the guest IDT (base, gates
      * as loaded, TSS rsp0 and IST stacks; null if none; the gates also sit in guest memory) and every VMCB (SVM) or
      * VMCS (VMX) field of the model by Xen's name ({@code exitcode}, {@code eventinj}, {@code exit_int_info},
-     * {@code cr2}, ... / {@code entry_intr_info}, {@code idt_vectoring_info}, {@code hw_cr2}, ...).
+     * {@code cr2}, ... / {@code entry_intr_info}, {@code idt_vectoring_info}, {@code hw_cr2}, ...), and Xen's
+     * software state of the vCPU that outlives an exit ({@code xen}: Xen 3.1's deferred re-queue, SVM
+     * {@code deferred_exit_int_info}, VMX {@code deferred_idtv}, {@code deferred_idtv_error_code},
+     * {@code vector_injected}).
      */
     public record Vcpu(int id, PagingMode mode, PagingControls controls, int cpl, long rip, long rsp, long rflags,
-            int cs, int ss, List<Long> pdpte, long guestCr2, IdtSpec idt, SequencedMap<String, Long> arch) {
+            int cs, int ss, List<Long> pdpte, long guestCr2, IdtSpec idt, SequencedMap<String, Long> arch,
+            SequencedMap<String, Long> xen) {
         public Vcpu {
             pdpte = List.copyOf(pdpte);
             arch = Collections.unmodifiableSequencedMap(new LinkedHashMap<>(arch));
+            xen = Collections.unmodifiableSequencedMap(new LinkedHashMap<>(xen));
+        }
+
+        /** A field of Xen's software state by name, 0 if absent. */
+        public long xenField(String name) {
+            Long v = xen.get(name);
+            return v == null ? 0 : v;
         }
 
         /** A VMCB/VMCS field by name, 0 if the model has no such field. */

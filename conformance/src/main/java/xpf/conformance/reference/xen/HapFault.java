@@ -57,7 +57,7 @@ final class HapFault {
                     f.r.p2m.put(f.gfn, f.entry);
                 } else if (f.write() && f.typeBefore.equals("ram_shared")) {
                     Long fails = f.r.d.params().get("unshare_fails");
-                    if (fails != null && fails != 0) {
+                    if (fails != null && fails != 0 && !f.r.sharingHelperServed) {
                         f.sharingEnomem = true;
                     } else {
                         f.entry = new HvmDomainView.P2m(f.gfn, f.entry.mfn(), "ram_rw", f.entry.device());
@@ -85,6 +85,9 @@ final class HapFault {
                     if (f.r.step.knobs().emulatorFails()) {
                         f.r.inject(13, 0, null, tag);
                     } else {
+                        // hvmemul_map_linear_addr stops at the first discard-write frame with X86EMUL_OKAY: the
+                        // whole write is dropped, a second page is never translated
+                        f.r.requireExplicit();
                         f.r.emulated("hap_discard_write", null, true, tag);
                     }
                     return true;
@@ -118,9 +121,10 @@ final class HapFault {
                 }
                 Long ring = f.r.d.params().get("mem_sharing_ring");
                 if (ring != null && ring != 0) {
+                    // the vCPU waits for the helper (notified through the ring), which makes memory available:
+                    // the retry unshares
                     f.r.fixed("hap_sharing_enomem", tag);
-                    // the vCPU waits for the helper: the step ends here
-                    f.r.endWait = true;
+                    f.r.sharingHelperServed = true;
                 } else {
                     f.r.crash("hap_sharing_enomem", tag);
                 }

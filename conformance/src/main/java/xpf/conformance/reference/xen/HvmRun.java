@@ -37,7 +37,10 @@ import xpf.model.xen.HvmDomainView;
  */
 final class HvmRun {
 
-    /** More exits than this in one step: a livelock; the last injection is the outcome (hvm-path "Outcomes"). */
+    /**
+     * After this many exits in one step the run stops: a livelock; the last injection is the outcome (hvm-path
+     * "Outcomes and names"). The next step starts from there (a deferred re-queue or a pending event).
+     */
     static final int MAX_EXITS = 16;
 
     static final int P = PfErrorCode.P;
@@ -104,8 +107,8 @@ final class HvmRun {
     boolean livelock;
     /** A #PF (and so a CR2 write) is part of the chain that the last delivery or injection came from. */
     boolean pfInChain;
-    /** The vCPU waits for a helper (mem-sharing ring): the step ends after this exit. */
-    boolean endWait;
+    /** The vCPU waited for the mem-sharing helper, which made memory available (later unsharing succeeds). */
+    boolean sharingHelperServed;
     final List<String> trail = new ArrayList<>();
     String rule;
 
@@ -166,16 +169,32 @@ final class HvmRun {
         for (HvmDomainView.Device dv : d.devices()) {
             devRegs.put(dv.name(), new TreeMap<>(dv.registers()));
         }
-        // a pending event left in EVENTINJ / VM-entry information (not consumed yet)
+        // a pending event left in EVENTINJ / VM-entry information (not consumed yet: the last step stopped after an
+        // exit, e.g. a livelock); Xen 3.1 re-queues on the resume path, which runs first (§1.5, §2.5)
         if (svm) {
             long ei = v.field("eventinj");
+            long deferred = v.xenField("deferred_exit_int_info");
             if ((ei & (1L << 31)) != 0) {
                 pending = decodeSvm(ei, HvmEvent.Origin.KNOB);
+                if ((deferred & (1L << 31)) != 0 && ((deferred >>> 8) & 7) == HvmEvent.EXT_INTR) {
+                    throw new NotModelled("3.1 SVM: an external interrupt re-queued as V_IRQ behind a pending "
+                            + "event");
+                }
+            } else if ((deferred & (1L << 31)) != 0 && ((deferred >>> 8) & 7) == HvmEvent.EXT_INTR) {
+                trail.add("3.1 svm_intr_assist re-queues the deferred external interrupt");
+                pending = decodeSvm(deferred, HvmEvent.Origin.KNOB);
             }
         } else {
             long ei = v.field("entry_intr_info");
+            long deferred = v.xenField("deferred_idtv");
             if ((ei & (1L << 31)) != 0) {
                 pending = decodeVmx(ei, v.field("entry_error_code"), HvmEvent.Origin.KNOB);
+            } else if ((deferred & (1L << 31)) != 0 && v.xenField("vector_injected") == 0) {
+                trail.add("3.1 vmx_intr_assist copies the deferred IDT-vectoring event back");
+                pending = decodeVmx(deferred, v.xenField("deferred_idtv_error_code"), HvmEvent.Origin.KNOB);
+                if (pending.software()) {
+                    throw new NotModelled("3.1 VMX re-injecting a software event (instruction length)");
+                }
             }
         }
     }
@@ -210,11 +229,15 @@ final class HvmRun {
         if (shadow && (c.cr4Pke() || c.cr4Pks())) {
             throw new NotModelled("protection keys under shadow paging");
         }
+        if (!modern && (c.cr4Smep() || c.cr4Smap() || c.cr4Pke() || c.cr4Pks())) {
+            throw new NotModelled("SMEP/SMAP/protection keys in xen-3.1 (Xen 3.1 predates them: it never offered "
+                    + "them to a guest)");
+        }
         if ((v.rflags() & 0x100) != 0) {
             throw new NotModelled("single-stepping (EFLAGS.TF)");
         }
-        while (endClass == null && !endWait) {
-            if (exits > MAX_EXITS) {
+        while (endClass == null) {
+            if (exits >= MAX_EXITS) {
                 livelock = true;
                 trail.add("livelock after " + exits + " exits");
                 break;
@@ -447,13 +470,14 @@ final class HvmRun {
     }
 
     /**
-     * The hardware error code bits of an access on the shadow tables: W, U, and I when the hardware reports it
-     * (the shadow runs in PAE/long mode with Xen's EFER.NXE while guest paging is on; the unpaged table is 32-bit
-     * non-PAE, §1.1).
+     * The hardware error code bits of an access on the shadow tables: W, U, and I when the hardware reports it.
+     * 64-bit Xen's shadows are PAE or 4-level whatever the guest mode (a 2-level guest, and the unpaged identity
+     * table of a guest with paging off, are shadowed with PAE tables), and the hardware runs with Xen's EFER.NXE
+     * (§1.1): I whenever the host has NX, or with SMEP.
      */
     int hwAccessBits(AccessKind kind, boolean user) {
         int ec = (kind == AccessKind.WRITE ? W : 0) | (user ? U : 0);
-        if (kind == AccessKind.FETCH && ((pagingOn && hostNx) || hwSmep())) {
+        if (kind == AccessKind.FETCH && (hostNx || hwSmep())) {
             ec |= I;
         }
         return ec;
@@ -1014,8 +1038,13 @@ final class HvmRun {
             throw new NotModelled("MMIO to gfn 0x" + Long.toHexString(gpa >>> 12) + " with no device");
         }
         int off = (int) (gpa & 0xFFF);
-        if (((gpa + acc.size() - 1) >>> 12) != (gpa >>> 12)) {
-            throw new NotModelled("an MMIO access crossing a page");
+        if (emulatorCrossingFault(tag)) {
+            return true;
+        }
+        if (acc.kind() == AccessKind.FETCH) {
+            // linear_read: an instruction fetch that lands in MMIO is X86EMUL_UNHANDLEABLE: the emulation fails
+            trail.add("an instruction fetch from MMIO cannot be emulated");
+            return false;
         }
         TreeMap<Integer, Long> regs = devRegs.get(dev.name());
         Long value = null;
@@ -1032,11 +1061,62 @@ final class HvmRun {
             } else {
                 value = r;
             }
-        } else {
-            throw new NotModelled("an instruction fetch from MMIO");
         }
         emulated("mmio", value, known, tag);
         return true;
+    }
+
+    /**
+     * The emulator knows an implicit access by its system segment (PFEC_implicit); the scenario's {@code implicit}
+     * flag has no instruction behind it, so the model does not follow Xen's emulator through one.
+     */
+    void requireExplicit() {
+        if (acc.implicit()) {
+            throw new NotModelled("Xen's emulator on an implicit (system-segment) access");
+        }
+    }
+
+    /**
+     * How Xen's emulator translates the MMIO instruction's linear range (hvmemul_read/hvmemul_write): an access
+     * inside one page whose linear page is the one {@code handle_mmio_with_translation} was given (shadow: always;
+     * VMX: the GLA of the EPT violation) uses the known gfn without a walk; otherwise (SVM NPF: "gla = ~0 (unknown)",
+     * §5.1; or an access crossing a page) every page is translated in order by a guest walk whose failure is the
+     * emulator's #PF (the walk's error code, CR2 = the first byte in that page), injected by Xen. True when that
+     * happened. A crossing access whose second page translates is not modelled (split MMIO/RAM emulation).
+     */
+    boolean emulatorCrossingFault(String tag) {
+        requireExplicit();
+        long va = acc.va();
+        long first = va >>> 12;
+        long last = (va + acc.size() - 1) >>> 12;
+        boolean knownGla = last == first && (shadow || !svm);
+        if (knownGla) {
+            return false;
+        }
+        if (!modern) {
+            throw new NotModelled("xen-3.1 emulation of an access crossing a page (3.1's own MMIO decoder)");
+        }
+        for (long p = first; p <= last; p++) {
+            long a = p == first ? va : p << 12;
+            if (!pagingOn) {
+                if (p > first) {
+                    throw new NotModelled("an emulated access crossing into a second page");
+                }
+                continue;
+            }
+            XenGuestWalk.Result w = XenGuestWalk.walk(xenWalk, c, xenMemory, new Access(a, acc.kind(), cpl, false,
+                    false));
+            if (!w.ok()) {
+                trail.add("the emulator's walk of 0x" + Long.toHexString(a) + " fails: #PF "
+                        + PfErrorCode.symbolic(w.pfec() & 0xFFFF));
+                inject(14, w.pfec() & 0xFFFF, a, tag);
+                return true;
+            }
+            if (p > first) {
+                throw new NotModelled("an emulated access crossing into a second page");
+            }
+        }
+        return false;
     }
 
     HvmDomainView.Device deviceAt(long gfn) {
@@ -1093,6 +1173,9 @@ final class HvmRun {
             }
             f.putAll(deliveryFields(delivery));
             return new Prediction(OutcomeClass.DELIVERED, f, rule, reason);
+        }
+        if (livelock && emulatedFixup == null && firstFix == null) {
+            throw new NotModelled("a livelock in which Xen neither fixes, emulates nor injects");
         }
         if (emulatedFixup != null) {
             f.put("fixup", emulatedFixup);

@@ -136,10 +136,8 @@ final class ShadowFault2007 {
                 f.gfn = f.walk.gfn();
                 f.entry = f.r.p2m(f.gfn);
                 String t = f.entry.type();
-                if (t.equals("mmio_dm")) {
-                    return false;
-                }
-                if (!t.equals("ram_rw") && !t.equals("ram_logdirty") && !t.equals("ram_ro")) {
+                if (!t.equals("mmio_dm") && !t.equals("ram_rw") && !t.equals("ram_logdirty")
+                        && !t.equals("ram_ro")) {
                     throw new NotModelled("xen-3.1 over a " + t + " frame (3.1 sends every gfn without a valid mfn "
                             + "to the device model as MMIO)");
                 }
@@ -217,7 +215,12 @@ final class ShadowFault2007 {
         if (f.r.step.knobs().emulatorFails()) {
             throw new NotModelled("emulator_fails on xen-3.1 MMIO (handle_mmio cannot fail there)");
         }
-        f.r.handleMmio(gpa, tag);
+        if (f.r.acc.kind() == xpf.model.x86.AccessKind.FETCH) {
+            throw new NotModelled("an instruction fetch from MMIO in xen-3.1 (3.1's own MMIO decoder)");
+        }
+        if (!f.r.handleMmio(gpa, tag)) {
+            throw new NotModelled("xen-3.1 MMIO emulation that fails");
+        }
     }
 
     /**

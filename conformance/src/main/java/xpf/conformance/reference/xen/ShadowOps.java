@@ -301,12 +301,12 @@ final class ShadowOps {
         if (r.acc.kind() != AccessKind.WRITE) {
             throw new NotModelled("emulating a non-write instruction on a page table");
         }
+        r.requireExplicit();
         long va = r.acc.va();
         int size = r.acc.size();
         long first = va >>> 12;
         long last = (va + size - 1) >>> 12;
         long[] mas = new long[(int) (last - first + 1)];
-        boolean[] discard = new boolean[mas.length];
         List<Long> mfns = new ArrayList<>();
         Insn insn0 = r.acc.insn();
         if (insn0 == Insn.LOCK_OR || insn0 == Insn.XCHG || insn0 == Insn.CMPXCHG) {
@@ -348,7 +348,13 @@ final class ShadowOps {
                         + ": UNHANDLEABLE");
                 return Emul.UNHANDLEABLE;
             }
-            discard[(int) (p - first)] = HvmRun.isDiscardWrite(e.type());
+            if (HvmRun.isDiscardWrite(e.type())) {
+                // sh_emulate_map_dest: a discard-write frame ends the mapping with a silent OKAY: nothing is
+                // written, a later page is never looked at
+                notes.add("emulated write to a discard-write frame (gfn 0x" + Long.toHexString(w.gfn())
+                        + "): dropped");
+                return Emul.OKAY;
+            }
             mas[(int) (p - first)] = e.mfn() << 12;
             mfns.add(e.mfn());
         }
@@ -371,9 +377,7 @@ final class ShadowOps {
         for (int i = 0; i < size; i++) {
             long a = va + i;
             int pi = (int) ((a >>> 12) - first);
-            if (!discard[pi]) {
-                r.writeByte(mas[pi] | (a & 0xFFF), (int) (nv >>> (8 * i)));
-            }
+            r.writeByte(mas[pi] | (a & 0xFFF), (int) (nv >>> (8 * i)));
         }
         for (Long mfn : mfns) {
             revalidate(mfn);

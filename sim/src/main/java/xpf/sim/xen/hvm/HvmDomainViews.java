@@ -57,7 +57,7 @@ public final class HvmDomainViews {
                 pdpte.add(p);
             }
             vcpus.add(new HvmDomainView.Vcpu(i, c.mode, c.controls, c.cpl, c.rip, c.rsp, c.rflags, c.cs, c.ss, pdpte,
-                    c.guestCr2, c.idt, c.arch.fields()));
+                    c.guestCr2, c.idt, c.arch.fields(), c.arch.xenState()));
         }
         XenProfile profile = d.xen().profile();
         assert profile == d.xen().machine().spec().xen();
