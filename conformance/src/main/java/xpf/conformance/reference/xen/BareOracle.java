@@ -59,13 +59,17 @@ public final class BareOracle implements OutcomeOracle {
             return Prediction.notModelled("no such vCPU");
         }
         BareDomainView.Vcpu v = d.vcpus().get(step.vcpu());
-        return switch (step.op()) {
-            case GuestAccess a -> access(d, v, a);
-            case ControlWrite w -> controlWrite(d, v, w);
-            case Invlpg i -> ok("1.1f", "INVLPG never faults (non-canonical or unmapped operands included)");
-            case HostWrite h -> ok("1.1f", "memory changes behind the CPU; no TLB notices");
-            case Hypercall h -> Prediction.notModelled("hypercalls on a bare domain");
-        };
+        try {
+            return switch (step.op()) {
+                case GuestAccess a -> access(d, v, a);
+                case ControlWrite w -> controlWrite(d, v, w);
+                case Invlpg i -> ok("1.1f", "INVLPG never faults (non-canonical or unmapped operands included)");
+                case HostWrite h -> ok("1.1f", "memory changes behind the CPU; no TLB notices");
+                case Hypercall h -> Prediction.notModelled("hypercalls on a bare domain");
+            };
+        } catch (RuntimeException e) {
+            return Prediction.notModelled(HvmOracle.INTERNAL + e);
+        }
     }
 
     private static Prediction ok(String rule, String why) {

@@ -34,6 +34,9 @@ import xpf.model.xen.HvmDomainView;
  */
 public final class HvmOracle implements OutcomeOracle {
 
+    /** The reason prefix of a prediction the model could not make because of its own error. */
+    public static final String INTERNAL = "reference model error: ";
+
     @Override
     public Prediction predict(DomainView before, Step step) {
         if (!(before instanceof HvmDomainView d)) {
@@ -60,6 +63,9 @@ public final class HvmOracle implements OutcomeOracle {
             };
         } catch (NotModelled e) {
             return Prediction.notModelled(e.getMessage());
+        } catch (RuntimeException e) {
+            // never let a gap of the model break a caller's run: report it, the differential tests fail on it
+            return Prediction.notModelled(INTERNAL + e);
         }
     }
 

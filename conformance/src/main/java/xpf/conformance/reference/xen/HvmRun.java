@@ -1050,10 +1050,13 @@ final class HvmRun {
         Long value = null;
         boolean known = true;
         if (acc.kind() == AccessKind.WRITE) {
+            long val = acc.value() == null ? 0 : acc.value();
             if (acc.insn() != Insn.MOV) {
+                // a locked read-modify-write of a device register: its result depends on the device's read side
+                // effects and on hvmemul_cmpxchg's MMIO fallback, which the model does not follow
                 throw new NotModelled("a read-modify-write MMIO instruction");
             }
-            regs.put(off, acc.value() == null ? 0 : acc.value());
+            regs.put(off, val);
         } else if (acc.kind() == AccessKind.READ) {
             Long r = DeviceModels.read(dev.model(), regs, off, acc.size());
             if (r == null) {

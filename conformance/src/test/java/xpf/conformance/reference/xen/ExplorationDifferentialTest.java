@@ -83,6 +83,7 @@ class ExplorationDifferentialTest {
         notModelled.forEach((k, v) -> System.out.println("  not modelled x" + v + ": " + k));
         disagreements.forEach((k, v) -> System.out.println("DISAGREE x" + v.size() + " " + k + "\n" + v.get(0)));
         simErrors.forEach(e -> System.out.println("SIMULATOR ERROR " + e));
+        assertThat(notModelled.keySet()).as("reference model errors").noneMatch(k -> k.startsWith(HvmOracle.INTERNAL));
         assertThat(disagreements.keySet().stream().filter(k -> !k.startsWith("KNOWN ")))
                 .as("disagreement categories (other than the known suspected simulator bugs)").isEmpty();
     }
