@@ -46,7 +46,7 @@ public final class CorpusPart implements ConformPart {
         int skipped = 0;
         List<String> problems = new ArrayList<>();
         AtomicLong done = new AtomicLong();
-        try (Progress progress = new Progress("corpus", files.size(), done, ctx.err(), 10)) {
+        try (Progress progress = new Progress("corpus", files.size(), done, ctx.err(), 50)) {
             for (Path p : files) {
                 Corpus.Checked c = Corpus.check(p);
                 boolean profileMatches = ctx.profile() == null || c.report().run() == null

@@ -319,6 +319,6 @@ public final class Mmu {
         boolean global = c.cr4Pge() && w.global();
         long vaBase = la & -w.pageSize();
         long paBase = w.pa() & -w.pageSize();
-        tlb.insert(new Tlb.Entry(vaBase, w.pageSize(), paBase, w.rights(), dirty, global, w.leafSlot()));
+        tlb.insert(la, new Tlb.Entry(vaBase, w.pageSize(), paBase, w.rights(), dirty, global, w.leafSlot()));
     }
 }

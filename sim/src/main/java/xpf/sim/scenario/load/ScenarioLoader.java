@@ -218,10 +218,10 @@ public final class ScenarioLoader {
             f.forbid("paging", hvmOnly);
             f.forbid("p2m", hvmOnly);
             f.forbid("devices", hvmOnly);
-            f.forbid("params", hvmOnly);
         }
         if (kind == DomainKind.BARE) {
             f.forbid("hardware_domain", "a bare domain runs without Xen, so it cannot be the hardware domain");
+            f.forbid("params", "a bare domain runs without Xen, so it has no Xen parameters");
         }
         HvmPaging paging = kind.hvm()
                 ? (f.has("paging") ? c.word(f.get("paging"), f.p("paging"), HvmPaging::fromWire) : HvmPaging.SHADOW)
