@@ -102,7 +102,8 @@ public record HvmDomainView(String domain, MachineSpec machine, boolean alive, D
      * {@code cr2}, ... / {@code entry_intr_info}, {@code idt_vectoring_info}, {@code hw_cr2}, ...), and Xen's
      * software state of the vCPU that outlives an exit ({@code xen}: Xen 3.1's deferred re-queue, SVM
      * {@code deferred_exit_int_info}, VMX {@code deferred_idtv}, {@code deferred_idtv_error_code},
-     * {@code vector_injected}).
+     * {@code vector_injected}; under shadow paging the fast-emulation state {@code last_write_emul_ok},
+     * {@code last_emulated_frame}, {@code last_emulated_mfn}).
      */
     public record Vcpu(int id, PagingMode mode, PagingControls controls, int cpl, long rip, long rsp, long rflags,
             int cs, int ss, List<Long> pdpte, long guestCr2, IdtSpec idt, SequencedMap<String, Long> arch,

@@ -12,6 +12,7 @@ import xpf.model.scenario.ControlFlag;
 import xpf.model.scenario.ControlWrite;
 import xpf.model.scenario.CpuFeature;
 import xpf.model.scenario.GuestAccess;
+import xpf.model.scenario.IdtSpec;
 import xpf.model.scenario.HostWrite;
 import xpf.model.scenario.Hypercall;
 import xpf.model.scenario.Insn;
@@ -104,11 +105,13 @@ public final class BareOracle implements OutcomeOracle {
         if (a.size() > 8 || a.insn() == Insn.MOVDQU) {
             return Prediction.notModelled("16-byte accesses");
         }
-        int cpl = a.cpl() == null ? v.cpl() : a.cpl();
+        BareRun run;
+        try {
+            run = new BareRun(d, v, a);
+        } catch (NotModelled e) {
+            return Prediction.notModelled(e.getMessage());
+        }
         PagingControls c = v.controls();
-        CpuConfig cpu = new CpuConfig(d.machine().vendor(), d.machine().maxPhyAddr(),
-                d.machine().has(CpuFeature.PAGE1GB));
-        SortedMap<Long, Long> entries = entries(d, v);
         long first = a.va() >>> 12;
         long last = (a.va() + a.size() - 1) >>> 12;
         if (c.mode() == PagingMode.LEGACY2 || c.mode() == PagingMode.PAE) {
@@ -118,42 +121,171 @@ public final class BareOracle implements OutcomeOracle {
             }
         }
         long[] pa = new long[(int) (last - first + 1)];
-        java.util.Map<Long, Integer> written = new java.util.HashMap<>();
-        StringBuilder why = new StringBuilder();
-        String rule = "1.1c";
         for (long p = first; p <= last; p++) {
             long va = p == first ? a.va() : p << 12;
-            Access acc = new Access(va, a.kind(), cpl, a.implicit(), a.stack());
+            HvmRun.Hw h;
+            try {
+                h = run.translate(va, a.kind(), run.cpl, a.implicit(), a.stack());
+            } catch (NotModelled e) {
+                return Prediction.notModelled(e.getMessage());
+            }
+            if (h.fault()) {
+                return fault(run, h.vector(), h.ec(), h.vector() == Vectors.PF ? va : null, run.rule,
+                        String.join("; ", run.why));
+            }
+            pa[(int) (p - first)] = h.machine();
+        }
+        SequencedMap<String, String> f = new LinkedHashMap<>();
+        if (a.kind() == AccessKind.READ) {
+            long value = 0;
+            for (int i = 0; i < a.size(); i++) {
+                long la = a.va() + i;
+                long base = pa[(int) ((la >>> 12) - first)];
+                value |= (long) run.readByte((base & ~0xFFFL) | (la & 0xFFF)) << (8 * i);
+            }
+            f.put("value", OutcomeFields.hex(value));
+        }
+        return new Prediction(OutcomeClass.OK, f, run.rule, String.join("; ", run.why));
+    }
+
+    /**
+     * A fault of the access: reported as an {@code exception}, or, on a vCPU with an IDT, delivered by the processor
+     * through it (§1.1g: faults during the delivery combine by SDM Table 6-5; a fault while delivering #DF is a
+     * triple fault: the processor shuts down).
+     */
+    private static Prediction fault(BareRun run, int vector, int ec, Long cr2, String rule, String why) {
+        SequencedMap<String, String> f = new LinkedHashMap<>();
+        if (!run.v.idt()) {
+            f.put("vector", Integer.toString(vector));
+            f.put("error_code", OutcomeFields.errorCode(vector, ec));
+            if (cr2 != null) {
+                f.put("cr2", OutcomeFields.hex(cr2));
+            }
+            return new Prediction(OutcomeClass.EXCEPTION, f, rule, why);
+        }
+        if (run.v.idtSpec() == null) {
+            return Prediction.notModelled("a bare vCPU with an IDT but no IDT details in the view");
+        }
+        HvmEvent ev = HvmEvent.hwException(vector, ec, HvmEvent.Origin.PROCESSOR, -1);
+        long curCr2 = cr2 == null ? 0 : cr2;
+        boolean pf = cr2 != null;
+        try {
+            for (int guard = 0; guard < 4; guard++) {
+                GuestDelivery.Result r = GuestDelivery.deliver(run, ev);
+                if (r.done()) {
+                    HvmRun.Delivery dl = new HvmRun.Delivery(ev, ev.vector() == Vectors.PF ? curCr2 : null,
+                            r.handler(), r.frame());
+                    if (ev.vector() == Vectors.DF) {
+                        f.put("vector", "8");
+                        f.put("error_code", OutcomeFields.errorCode(8, 0));
+                        if (pf) {
+                            f.put("cr2", OutcomeFields.hex(curCr2));
+                        }
+                        HvmRun.deliveryFields(dl).forEach((k, val) -> f.put("delivery." + k, val));
+                        return new Prediction(OutcomeClass.DOUBLE_FAULT, f, "1.1g", why + "; delivered #DF");
+                    }
+                    f.putAll(HvmRun.deliveryFields(dl));
+                    return new Prediction(OutcomeClass.DELIVERED, f, rule.equals("1.1g") ? rule : rule + "+1.1g",
+                            why + "; delivered through the IDT");
+                }
+                HvmRun.Hw h = r.fault();
+                if (h.vector() == Vectors.PF) {
+                    curCr2 = r.faultAddress();
+                    pf = true;
+                }
+                ExceptionCombination.SdmRow row = ExceptionCombination.SdmRow.of(ev, h.vector());
+                why += "; fault " + h.vector() + " while delivering " + ev.vector() + ": " + row;
+                switch (row.result) {
+                    case DOUBLE_FAULT -> ev = HvmEvent.hwException(8, 0, HvmEvent.Origin.PROCESSOR, -1);
+                    case TRIPLE_FAULT -> {
+                        // §1.1g: a fault while delivering #DF shuts the processor down (no hypervisor under it)
+                        SequencedMap<String, String> tf = new LinkedHashMap<>();
+                        tf.put("shutdown", "cpu_shutdown");
+                        tf.put("cause", "fault while delivering #DF");
+                        return new Prediction(OutcomeClass.TRIPLE_FAULT, tf, "1.1g", why + "; triple fault");
+                    }
+                    default -> ev = HvmEvent.hwException(h.vector(), HvmRun.hasErrorCode(h.vector()) ? h.ec() : null,
+                            HvmEvent.Origin.PROCESSOR, -1);
+                }
+            }
+        } catch (NotModelled e) {
+            return Prediction.notModelled(e.getMessage());
+        }
+        return Prediction.notModelled("a delivery chain longer than the model follows");
+    }
+
+    /** One access of a bare vCPU: TLB, paging-structure caches, walk, memory; and the state a delivery uses. */
+    static final class BareRun implements GuestDelivery.Cpu {
+        final BareDomainView d;
+        final BareDomainView.Vcpu v;
+        final PagingControls c;
+        final CpuConfig cpu;
+        final SortedMap<Long, Long> entries;
+        final java.util.Map<Long, Integer> written = new java.util.HashMap<>();
+        final int cpl;
+        final int cs;
+        final int ss;
+        final boolean lm;
+        final List<String> why = new java.util.ArrayList<>();
+        String rule = "1.1c";
+
+        BareRun(BareDomainView d, BareDomainView.Vcpu v, GuestAccess a) {
+            this.d = d;
+            this.v = v;
+            this.c = v.controls();
+            this.cpu = new CpuConfig(d.machine().vendor(), d.machine().maxPhyAddr(),
+                    d.machine().has(CpuFeature.PAGE1GB));
+            this.entries = entries(d, v);
+            this.lm = c.mode() == PagingMode.LONG4 || c.mode() == PagingMode.LONG5;
+            this.cpl = a.cpl() == null ? v.cpl() : a.cpl();
+            if (a.cpl() == null) {
+                cs = v.cs();
+                ss = v.ss();
+            } else if (cpl == 0 || cpl == 3) {
+                // a step's cpl sets the CPL with the flat selectors that go with it (64-bit: kernel 0x10/0x18,
+                // user 0x33/0x2b; 32-bit: 0x08/0x10, 0x1b/0x23)
+                cs = lm ? (cpl == 0 ? 0x10 : 0x33) : (cpl == 0 ? 0x08 : 0x1b);
+                ss = lm ? (cpl == 0 ? 0x18 : 0x2b) : (cpl == 0 ? 0x10 : 0x23);
+            } else {
+                throw new NotModelled("a step CPL of " + cpl + " (selectors for rings 1-2)");
+            }
+        }
+
+        /** One linear access: canonical check, TLB (§1.1f), paging-structure caches, walk. */
+        HvmRun.Hw translate(long va, AccessKind kind, int accCpl, boolean implicit, boolean stack) {
+            Access acc = new Access(va, kind, accCpl, implicit, stack);
             // §1.1d step 2: the canonical check comes before any TLB or walk
             if (!XenGuestWalk.canonical(c.mode(), va)) {
-                return fault(v, a.stack() ? Vectors.SS : Vectors.GP, 0, null, "1.1d",
-                        "non-canonical address 0x" + Long.toHexString(va));
+                why.add("non-canonical address 0x" + Long.toHexString(va));
+                rule = "1.1d";
+                return new HvmRun.Hw(true, stack ? Vectors.SS : Vectors.GP, 0, false, 0, null, false, 0);
             }
             TlbEntryView t = tlbHit(v, va);
             if (t != null) {
                 int ec = XenGuestWalk.cachedRightsFault(c, acc, t.user(), t.writable(), t.executeDisable(),
                         t.pkey());
                 if (ec >= 0) {
-                    return fault(v, Vectors.PF, ec, va, "1.1f", "the TLB entry's cached rights deny the access");
-                }
-                if (!(a.kind() == AccessKind.WRITE && !t.dirty())) {
-                    pa[(int) (p - first)] = t.paBase() + (va - t.vaBase());
-                    why.append("TLB hit at 0x").append(Long.toHexString(va)).append("; ");
+                    why.add("the TLB entry's cached rights deny 0x" + Long.toHexString(va));
                     rule = "1.1f";
-                    continue;
+                    return HvmRun.Hw.pf(ec);
                 }
-                why.append("write through a TLB entry with D=0 re-walks; ");
+                if (!(kind == AccessKind.WRITE && !t.dirty())) {
+                    why.add("TLB hit at 0x" + Long.toHexString(va));
+                    rule = "1.1f";
+                    return HvmRun.Hw.ok(t.paBase() + (va - t.vaBase()));
+                }
+                why.add("a write through a TLB entry with D=0 re-walks");
             }
             String psc = pscDisagrees(c, cpu, entries, v, va, acc);
             if (psc != null) {
-                return Prediction.notModelled(psc);
+                throw new NotModelled(psc);
             }
             WalkOutcome w = ReferenceWalk.evaluate(new WalkCase(cpu, c, entries, acc));
             if (w.fault()) {
-                String r = w.vector() == Vectors.PF ? "1.1b/1.1c" : "1.1b";
-                return fault(v, w.vector(), w.errorCode(), w.cr2(), r, "walk: " + w.summary());
+                why.add("walk: " + w.summary());
+                rule = w.vector() == Vectors.PF ? "1.1b/1.1c" : "1.1b";
+                return new HvmRun.Hw(true, w.vector(), w.errorCode(), false, 0, null, false, 0);
             }
-            pa[(int) (p - first)] = w.pa();
             // A/D updates land in memory: a later page of the same access may walk through or read them
             int eb = c.mode().entryBytes();
             for (var e : w.memoryAfter().entrySet()) {
@@ -162,34 +294,75 @@ public final class BareOracle implements OutcomeOracle {
                     written.put(e.getKey() + i, (int) (e.getValue() >>> (8 * i)) & 0xFF);
                 }
             }
-            why.append("walk ok at 0x").append(Long.toHexString(va)).append("; ");
+            why.add("walk ok at 0x" + Long.toHexString(va));
+            return HvmRun.Hw.ok(w.pa());
         }
-        SequencedMap<String, String> f = new LinkedHashMap<>();
-        if (a.kind() == AccessKind.READ) {
-            long value = 0;
-            for (int i = 0; i < a.size(); i++) {
-                long la = a.va() + i;
-                long phys = pa[(int) ((la >>> 12) - first)] + (la & 0xFFF) - (pa[(int) ((la >>> 12) - first)] & 0xFFF);
-                Integer b = written.get(phys);
-                value |= (long) (b != null ? b : readByte(d.memory(), phys)) << (8 * i);
-            }
-            f.put("value", OutcomeFields.hex(value));
-        }
-        return new Prediction(OutcomeClass.OK, f, rule, why.toString().trim());
-    }
 
-    private static Prediction fault(BareDomainView.Vcpu v, int vector, int ec, Long cr2, String rule, String why) {
-        if (v.idt()) {
-            return Prediction.notModelled("delivery through a bare vCPU's IDT (the view has no IDT base nor "
-                    + "registers)");
+        int readByte(long pa) {
+            Integer b = written.get(pa);
+            return b != null ? b : BareOracle.readByte(d.memory(), pa);
         }
-        SequencedMap<String, String> f = new LinkedHashMap<>();
-        f.put("vector", Integer.toString(vector));
-        f.put("error_code", OutcomeFields.errorCode(vector, ec));
-        if (cr2 != null) {
-            f.put("cr2", OutcomeFields.hex(cr2));
+
+        @Override
+        public IdtSpec idt() {
+            return v.idtSpec();
         }
-        return new Prediction(OutcomeClass.EXCEPTION, f, rule, why);
+
+        @Override
+        public boolean longMode() {
+            return lm;
+        }
+
+        @Override
+        public int cpl() {
+            return cpl;
+        }
+
+        @Override
+        public int cs() {
+            return cs;
+        }
+
+        @Override
+        public int ss() {
+            return ss;
+        }
+
+        @Override
+        public long rip() {
+            return v.rip();
+        }
+
+        @Override
+        public long rsp() {
+            return v.rsp();
+        }
+
+        @Override
+        public long rflags() {
+            return v.rflags();
+        }
+
+        @Override
+        public HvmRun.Hw hardware(long va, AccessKind kind, boolean user, boolean implicit, int accCpl) {
+            return translate(va, kind, accCpl, implicit, false);
+        }
+
+        @Override
+        public long readBytes(long ma, int bytes) {
+            long r = 0;
+            for (int i = 0; i < bytes; i++) {
+                r |= (long) readByte(ma + i) << (8 * i);
+            }
+            return r;
+        }
+
+        @Override
+        public void writeBytes(long ma, int bytes, long value) {
+            for (int i = 0; i < bytes; i++) {
+                written.put(ma + i, (int) (value >>> (8 * i)) & 0xFF);
+            }
+        }
     }
 
     static TlbEntryView tlbHit(BareDomainView.Vcpu v, long va) {

@@ -54,22 +54,48 @@ final class GuestDelivery {
         }
     }
 
+    /** The processor state and memory a delivery uses (an HVM vCPU of the model, or a bare one). */
+    interface Cpu {
+        IdtSpec idt();
+
+        boolean longMode();
+
+        int cpl();
+
+        int cs();
+
+        int ss();
+
+        long rip();
+
+        long rsp();
+
+        long rflags();
+
+        /** One access through the vCPU's translation. */
+        HvmRun.Hw hardware(long va, AccessKind kind, boolean user, boolean implicit, int cpl);
+
+        long readBytes(long ma, int bytes);
+
+        void writeBytes(long ma, int bytes, long value);
+    }
+
     private GuestDelivery() {
     }
 
-    static Result deliver(HvmRun run, HvmEvent ev) {
-        IdtSpec idt = run.v.idt();
+    static Result deliver(Cpu run, HvmEvent ev) {
+        IdtSpec idt = run.idt();
         if (idt == null) {
             throw new NotModelled("an event delivery on a vCPU without an IDT");
         }
-        boolean lm = run.longMode;
+        boolean lm = run.longMode();
         int gateBytes = lm ? 16 : 8;
         long gateVa = idt.base() + (long) gateBytes * ev.vector();
         if (!lm) {
             gateVa &= 0xFFFF_FFFFL;
         }
         // the gate read: an implicit supervisor-mode access (SDM §4.6), at the current CPL
-        HvmRun.Hw g = run.hardware(gateVa, AccessKind.READ, false, true, run.cpl);
+        HvmRun.Hw g = run.hardware(gateVa, AccessKind.READ, false, true, run.cpl());
         if (g.fault()) {
             return Result.fault(g, gateVa);
         }
@@ -84,17 +110,17 @@ final class GuestDelivery {
             }
             return Result.exception(13, idtEc);
         }
-        if (ev.software() && run.cpl > gate.dpl()) {
+        if (ev.software() && run.cpl() > gate.dpl()) {
             return Result.exception(13, ev.vector() * 8 + 2);
         }
         if (!gate.present()) {
             return Result.exception(11, idtEc);   // #NP(vector*8+2+EXT)
         }
         int newCpl = gate.selector() & 3;
-        if (newCpl > run.cpl) {
+        if (newCpl > run.cpl()) {
             throw new NotModelled("a gate to a less privileged code segment");
         }
-        boolean change = newCpl < run.cpl;
+        boolean change = newCpl < run.cpl();
         long sp;
         if (lm && gate.ist() != 0) {
             List<Long> ist = idt.ist();
@@ -108,7 +134,7 @@ final class GuestDelivery {
             }
             sp = idt.rsp0();
         } else {
-            sp = run.v.rsp();
+            sp = run.rsp();
         }
         int slot = lm ? 8 : 4;
         if (lm) {
@@ -119,12 +145,12 @@ final class GuestDelivery {
         long slotMask = lm ? -1L : 0xFFFF_FFFFL;
         SequencedMap<String, Long> pushed = new LinkedHashMap<>();
         if (lm || change) {
-            pushed.put("ss", (long) run.ss);
-            pushed.put("rsp", run.v.rsp() & slotMask);
+            pushed.put("ss", (long) run.ss());
+            pushed.put("rsp", run.rsp() & slotMask);
         }
-        pushed.put("rflags", run.v.rflags() & slotMask);
-        pushed.put("cs", (long) run.cs);
-        pushed.put("rip", run.v.rip() & slotMask);
+        pushed.put("rflags", run.rflags() & slotMask);
+        pushed.put("cs", (long) run.cs());
+        pushed.put("rip", run.rip() & slotMask);
         if (ev.errorCode() != null) {
             pushed.put("error_code", Integer.toUnsignedLong(ev.errorCode()));
         }

@@ -35,7 +35,7 @@ import xpf.model.xen.HvmDomainView;
  * instruction is done (completed, emulated, or abandoned because a handler runs) or the domain ends
  * (docs/reference-model-hvm.md "The step loop"). All state is local: {@link #run} has no side effects.
  */
-final class HvmRun {
+final class HvmRun implements GuestDelivery.Cpu {
 
     /**
      * After this many exits in one step the run stops: a livelock; the last injection is the outcome (hvm-path
@@ -86,6 +86,10 @@ final class HvmRun {
     /** EVENTINJ / VM-entry interruption information: the event the next VMRUN / VM entry delivers. */
     HvmEvent pending;
     boolean knobUsed;
+    /** SHOPT_FAST_EMULATION: {@code last_write_emul_ok}, {@code last_emulated_frame}, {@code last_emulated_mfn}. */
+    boolean fastEmulOk;
+    long fastFrame;
+    long fastMfn;
     /** The instruction is done (completed, or emulated by Xen). */
     boolean instrDone;
     int exits;
@@ -166,6 +170,9 @@ final class HvmRun {
         }
         arch.putAll(v.arch());
         guestCr2 = v.guestCr2();
+        fastEmulOk = v.xenField("last_write_emul_ok") != 0;
+        fastFrame = v.xenField("last_emulated_frame");
+        fastMfn = v.xenField("last_emulated_mfn");
         for (HvmDomainView.Device dv : d.devices()) {
             devRegs.put(dv.name(), new TreeMap<>(dv.registers()));
         }
@@ -197,6 +204,48 @@ final class HvmRun {
                 }
             }
         }
+    }
+
+    // ---- GuestDelivery.Cpu ----
+
+    @Override
+    public xpf.model.scenario.IdtSpec idt() {
+        return v.idt();
+    }
+
+    @Override
+    public boolean longMode() {
+        return longMode;
+    }
+
+    @Override
+    public int cpl() {
+        return cpl;
+    }
+
+    @Override
+    public int cs() {
+        return cs;
+    }
+
+    @Override
+    public int ss() {
+        return ss;
+    }
+
+    @Override
+    public long rip() {
+        return v.rip();
+    }
+
+    @Override
+    public long rsp() {
+        return v.rsp();
+    }
+
+    @Override
+    public long rflags() {
+        return v.rflags();
     }
 
     /** The top-level shadow key of the view: the guest CR3's table address. */
@@ -366,7 +415,8 @@ final class HvmRun {
         setWord(ma, (w & ~(0xFFL << sh)) | ((long) (b & 0xFF) << sh));
     }
 
-    long readBytes(long ma, int bytes) {
+    @Override
+    public long readBytes(long ma, int bytes) {
         long v = 0;
         for (int i = 0; i < bytes; i++) {
             v |= (long) readByte(ma + i) << (8 * i);
@@ -374,7 +424,8 @@ final class HvmRun {
         return v;
     }
 
-    void writeBytes(long ma, int bytes, long value) {
+    @Override
+    public void writeBytes(long ma, int bytes, long value) {
         for (int i = 0; i < bytes; i++) {
             writeByte(ma + i, (int) (value >>> (8 * i)));
         }
@@ -454,7 +505,8 @@ final class HvmRun {
     }
 
     /** One access of the vCPU: under shadow paging through the shadow l1es, under HAP through guest tables + p2m. */
-    Hw hardware(long va, AccessKind kind, boolean user, boolean implicit, int accCpl) {
+    @Override
+    public Hw hardware(long va, AccessKind kind, boolean user, boolean implicit, int accCpl) {
         return shadow ? shadowHardware(va, kind, user, implicit) : hapHardware(va, kind, accCpl, implicit);
     }
 

@@ -50,6 +50,24 @@ final class ShadowFault {
 
     /** The rows of §3, in order. */
     enum Row {
+        /**
+         * F1: SHOPT_FAST_EMULATION: a fault on the frame whose write was just emulated, with ec exactly W|P, goes
+         * straight to the emulator (no walk, no user check); any other fault there forgets the frame.
+         */
+        F1_FAST_EMULATION("hvm.3.F1") {
+            boolean decide(ShadowFault f) {
+                if (!f.r.fastEmulOk || (f.va >>> 12) != f.r.fastFrame) {
+                    return false;
+                }
+                if (f.hwEc == (HvmRun.W | HvmRun.P)) {
+                    f.notes.add("fast emulation of frame 0x" + Long.toHexString(f.r.fastFrame));
+                    Emulate.early(f, f.r.fastMfn, "pt_write", tag, true);
+                    return true;
+                }
+                f.r.fastEmulOk = false;
+                return false;
+            }
+        },
         /** F2b: RSVD on the "guest not present" magic: flip RSVD|P off and propagate. */
         F2B_GNP("hvm.3.F2b") {
             boolean decide(ShadowFault f) {
@@ -248,29 +266,60 @@ final class ShadowFault {
                 r.fixed("unshadow_user", "hvm.3.E2");
                 return;
             }
+            early(f, gmfn, fixup, entryTag, false);
+        }
+
+        /**
+         * From E5 on ({@code early_emulation}, where F1 enters with {@code fast}): a pending event unshadows;
+         * x86_emulate; UNHANDLEABLE unshadows; OKAY on a page that is still a page table is remembered for F1
+         * (a failed fast emulation forgets it).
+         */
+        static void early(ShadowFault f, long gmfn, String fixup, String entryTag, boolean fast) {
+            HvmRun r = f.r;
             // E5: an event is pending injection: the fault happened during delivery: unshadow, redeliver
             if (r.pending != null) {
+                if (fast) {
+                    r.fastEmulOk = false;
+                }
                 f.ops.unshadow(gmfn);
                 r.fixed("unshadow_evtinj", "hvm.3.E5");
                 return;
             }
             // E6-E8: x86_emulate; UNHANDLEABLE unshadows
+            ShadowOps.Emul res;
             if (r.step.knobs().emulatorFails()) {
                 f.notes.add("x86_emulate: UNHANDLEABLE (emulator_fails)");
-                f.ops.unshadow(gmfn);
-                r.fixed("unshadow_unhandled", "hvm.3.E8");
-                return;
+                res = ShadowOps.Emul.UNHANDLEABLE;
+            } else {
+                res = f.ops.emulateWrite(f.notes);
             }
-            ShadowOps.Emul res = f.ops.emulateWrite(f.notes);
             switch (res) {
                 case EXCEPTION -> {
                     // E7: the emulator's #PF was injected (by emulateWrite)
+                    if (fast) {
+                        r.fastEmulOk = false;
+                    }
                 }
                 case UNHANDLEABLE -> {
+                    if (fast) {
+                        r.fastEmulOk = false;
+                    }
                     f.ops.unshadow(gmfn);
                     r.fixed("unshadow_unhandled", "hvm.3.E8");
                 }
-                case OKAY -> r.emulated(fixup, null, true, entryTag + "+hvm.3.E12");
+                case OKAY -> {
+                    // E9: remember the frame for F1 (SHOPT_FAST_EMULATION)
+                    if (r.pageTables.contains(gmfn)) {
+                        if (!fast) {
+                            r.fastEmulOk = true;
+                            r.fastFrame = f.va >>> 12;
+                            r.fastMfn = gmfn;
+                        }
+                    } else if (fast) {
+                        r.fastEmulOk = false;
+                    }
+                    r.emulated(fixup, null, true, entryTag + "+hvm.3.E12");
+                }
             }
         }
     }

@@ -56,8 +56,12 @@ public final class HvmDomainViews {
             for (long p : c.pdpte) {
                 pdpte.add(p);
             }
+            java.util.SequencedMap<String, Long> xen = new java.util.LinkedHashMap<>(c.arch.xenState());
+            if (d.shadow() != null) {
+                xen.putAll(d.shadow().fastEmulationState(i));
+            }
             vcpus.add(new HvmDomainView.Vcpu(i, c.mode, c.controls, c.cpl, c.rip, c.rsp, c.rflags, c.cs, c.ss, pdpte,
-                    c.guestCr2, c.idt, c.arch.fields(), c.arch.xenState()));
+                    c.guestCr2, c.idt, c.arch.fields(), xen));
         }
         XenProfile profile = d.xen().profile();
         assert profile == d.xen().machine().spec().xen();
