@@ -1159,8 +1159,10 @@ final class HvmRun implements GuestDelivery.Cpu {
                 }
                 continue;
             }
-            XenGuestWalk.Result w = XenGuestWalk.walk(xenWalk, c, xenMemory, new Access(a, acc.kind(), cpl, false,
-                    false));
+            // a read-modify-write instruction reads its operand first (x86_emulate: ops->read before the write)
+            AccessKind k = acc.kind() == AccessKind.WRITE && acc.insn() != Insn.MOV && acc.insn() != Insn.MOVDQU
+                    ? AccessKind.READ : acc.kind();
+            XenGuestWalk.Result w = XenGuestWalk.walk(xenWalk, c, xenMemory, new Access(a, k, cpl, false, false));
             if (!w.ok()) {
                 trail.add("the emulator's walk of 0x" + Long.toHexString(a) + " fails: #PF "
                         + PfErrorCode.symbolic(w.pfec() & 0xFFFF));

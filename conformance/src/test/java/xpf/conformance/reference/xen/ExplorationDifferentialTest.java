@@ -145,13 +145,6 @@ class ExplorationDifferentialTest {
             return "S7 a write crossing from a discard-write frame is dropped there (OKAY), the next page is never "
                     + "translated";
         }
-        String pec = p.fields().get("error_code");
-        if (p.reason().contains("the emulator's walk of") && a.outcomeClass() == xpf.model.scenario.OutcomeClass.INJECTED
-                && "14".equals(a.fields().get("vector")) && pec != null && pec.contains("W") && aec != null
-                && !aec.contains("W")) {
-            return "S6 an emulated MMIO write crossing into an unmapped page: the emulator's #PF carries W "
-                    + "(hvmemul_write pfec = P|W)";
-        }
         if (p.reason().contains("fast emulation of frame") && p.reason().contains("emulator_fails")) {
             return "S8 a failed fast emulation (F1) forgets the frame (last_write_emul_ok = 0): the next fault takes "
                     + "the slow path";
