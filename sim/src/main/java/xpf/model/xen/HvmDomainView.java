@@ -25,6 +25,8 @@ import xpf.model.x86.PagingMode;
  * @param paging     shadow paging or HAP (NPT/EPT)
  * @param end        why the domain stopped (its terminal outcome), null while it is alive
  * @param params     the HVM params the scenario set (e.g. {@code triple_fault_reason}), by name
+ * @param host       host-side state that changes while the domain runs, by name ({@code unshare_fails}: 1 while
+ *                   unsharing a frame finds no memory; a mem-sharing helper may free some)
  * @param p2m        the p2m entries, by gfn (every gfn not listed is {@code invalid})
  * @param dirtyGfns  gfns logged dirty (log-dirty mode)
  * @param memory     every non-zero 8-byte word of machine memory, by machine address (guest-physical memory is read
@@ -36,13 +38,14 @@ import xpf.model.x86.PagingMode;
  * @param vcpus      the vCPUs
  */
 public record HvmDomainView(String domain, MachineSpec machine, boolean alive, DomainKind kind, HvmPaging paging,
-        End end, SortedMap<String, Long> params, List<P2m> p2m, SortedSet<Long> dirtyGfns,
+        End end, SortedMap<String, Long> params, SortedMap<String, Long> host, List<P2m> p2m, SortedSet<Long> dirtyGfns,
         SortedMap<Long, Long> memory, SortedMap<Long, SortedMap<Long, Shadow>> shadows,
         SortedMap<Long, SortedSet<Integer>> pageTables, List<Device> devices, List<Vcpu> vcpus)
         implements DomainView {
 
     public HvmDomainView {
         params = Collections.unmodifiableSortedMap(new TreeMap<>(params));
+        host = Collections.unmodifiableSortedMap(new TreeMap<>(host));
         p2m = List.copyOf(p2m);
         dirtyGfns = Collections.unmodifiableSortedSet(new TreeSet<>(dirtyGfns));
         memory = Collections.unmodifiableSortedMap(new TreeMap<>(memory));

@@ -56,7 +56,7 @@ final class HapFault {
                     f.entry = new HvmDomainView.P2m(f.gfn, (1L << 40) + f.gfn, "ram_rw", null);
                     f.r.p2m.put(f.gfn, f.entry);
                 } else if (f.write() && f.typeBefore.equals("ram_shared")) {
-                    Long fails = f.r.d.params().get("unshare_fails");
+                    Long fails = f.r.d.host().get("unshare_fails");
                     if (fails != null && fails != 0 && !f.r.sharingHelperServed) {
                         f.sharingEnomem = true;
                     } else {

@@ -293,7 +293,7 @@ class HvmOracleTest {
             HvmDomainView v = g.view();
             HvmDomainView dead = new HvmDomainView(v.domain(), v.machine(), false, v.kind(), v.paging(),
                     new HvmDomainView.End(OutcomeClass.TRIPLE_FAULT, new java.util.LinkedHashMap<>(Map.of("shutdown",
-                            "reboot"))), v.params(), v.p2m(), v.dirtyGfns(), v.memory(), v.shadows(), v.pageTables(),
+                            "reboot"))), v.params(), v.host(), v.p2m(), v.dirtyGfns(), v.memory(), v.shadows(), v.pageTables(),
                     v.devices(), v.vcpus());
             expect(new HvmOracle().predict(dead, TestGuest.step(TestGuest.read(0x400000))), OutcomeClass.TRIPLE_FAULT,
                     "hvm.end", "shutdown=reboot");
@@ -379,7 +379,7 @@ class HvmOracleTest {
         @DisplayName("hvm.5.2.8: unsharing finds no memory and no helper ring: the domain is crashed")
         void sharingEnomem() {
             TestGuest g = hap("ram_shared");
-            g.params.put("unshare_fails", 1L);
+            g.host.put("unshare_fails", 1L);
             expect(g.predict(TestGuest.write(0x400000, 3)), OutcomeClass.DOMAIN_CRASH, "hvm.5.2.8",
                     "reason=hap_sharing_enomem");
         }
@@ -388,7 +388,7 @@ class HvmOracleTest {
         @DisplayName("hvm.5.2.8: with a mem-sharing ring the vCPU waits for the helper")
         void sharingEnomemRing() {
             TestGuest g = hap("ram_shared");
-            g.params.put("unshare_fails", 1L);
+            g.host.put("unshare_fails", 1L);
             g.params.put("mem_sharing_ring", 1L);
             expect(g.predict(TestGuest.write(0x400000, 3)), OutcomeClass.FIXED, "hvm.5.2.8",
                     "fixup=hap_sharing_enomem");

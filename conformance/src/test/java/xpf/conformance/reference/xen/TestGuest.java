@@ -62,6 +62,7 @@ final class TestGuest {
     final TreeMap<Long, SortedSet<Integer>> pageTables = new TreeMap<>();
     final List<HvmDomainView.Device> devices = new ArrayList<>();
     final TreeMap<String, Long> params = new TreeMap<>();
+    final TreeMap<String, Long> host = new TreeMap<>();
     final SequencedMap<String, Long> arch = new LinkedHashMap<>();
     final SequencedMap<String, Long> xen = new LinkedHashMap<>();
     final List<GateSpec> gates = new ArrayList<>();
@@ -202,7 +203,8 @@ final class TestGuest {
                 new IdtSpec(IDT, gates, STACK + 0x1000, ist), a, xen);
         SortedMap<Long, SortedMap<Long, HvmDomainView.Shadow>> sh = new TreeMap<>();
         sh.put(PML4, shadows);
-        return new HvmDomainView("guest", machine(), true, kind, paging, null, params, new ArrayList<>(p2m.values()),
+        return new HvmDomainView("guest", machine(), true, kind, paging, null, params, host,
+                new ArrayList<>(p2m.values()),
                 new TreeSet<>(), mem, sh, pageTables, devices, List.of(v));
     }
 

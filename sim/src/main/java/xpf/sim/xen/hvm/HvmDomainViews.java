@@ -67,7 +67,8 @@ public final class HvmDomainViews {
         assert profile == d.xen().machine().spec().xen();
         return new HvmDomainView(d.name(), d.xen().machine().spec(), d.alive(), d.kind(),
                 d.hap() ? xpf.model.scenario.HvmPaging.HAP : xpf.model.scenario.HvmPaging.SHADOW, e,
-                new TreeMap<>(d.params()), p2m, v.dirtyGfns(), d.machineMemory().snapshotWords(), shadows, pageTables,
+                new TreeMap<>(d.params()), new TreeMap<>(java.util.Map.of("unshare_fails",
+                        d.p2m().unshareFails() ? 1L : 0L)), p2m, v.dirtyGfns(), d.machineMemory().snapshotWords(), shadows, pageTables,
                 devices, vcpus);
     }
 }
