@@ -97,8 +97,10 @@ public final class BareDomain implements GuestDomain {
             for (long e : m.pdpteRegisters()) {
                 pdpte.add(e);
             }
+            BareIdt.CpuRegs r = regs.get(i);
             vs.add(new xpf.model.xen.BareDomainView.Vcpu(i, m.controls(), cpl.get(i), pdpte, DomainViews.tlb(m),
-                    DomainViews.psc(m), idts.get(i) != null));
+                    DomainViews.psc(m), idts.get(i) != null, idts.get(i), r.rip(), r.rsp(), r.rflags(), r.cs(),
+                    r.ss()));
         }
         return new xpf.model.xen.BareDomainView(name, ctx.machine().spec(), true,
                 ctx.machine().memory().snapshotWords(), vs);

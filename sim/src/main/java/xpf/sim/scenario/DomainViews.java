@@ -23,6 +23,9 @@ public final class DomainViews {
         if (g instanceof BareDomain b) {
             return b.view();
         }
+        if (g instanceof xpf.sim.xen.hvm.HvmDomain h) {
+            return xpf.sim.xen.hvm.HvmDomainViews.of(h);
+        }
         throw new IllegalArgumentException("no view for " + g.kind().wireName() + " domains yet");
     }
 
