@@ -129,6 +129,10 @@ final class Delivery {
                     : new Interrupted(ti.address(), FLAT_KERNEL_CS, (from.rflags() & ~CLEARED_ON_TRAP) | IF,
                             handlerRsp, FLAT_KERNEL_SS, from.rcx(), from.r11(), true, 0);
             long cb = s.view.eventCallback();
+            if (s.pv32() && cb == 0) {
+                // 32-bit: null_trap_bounce tests the callback's CS (§1), which the view does not carry
+                throw new NotModelled("32-bit event upcall with no callback address (callback CS not in view)");
+            }
             Bounce up = s.pv32() ? bounce32(s, inHandler, null, cb, cb == 0 ? 0 : 0xE019, true, "no_event_callback")
                     : bounce64(s, inHandler, null, cb, true, "no_event_callback");
             if (up.end() != null) {
@@ -168,13 +172,13 @@ final class Delivery {
         List<TlbEntryView> tlb;
         long base;
         if (from.kernel()) {
-            cr3 = s.vcpu.controls().cr3();
-            tlb = s.vcpu.tlb();
+            cr3 = s.cr3();
+            tlb = s.tlb();
             base = from.rsp();
         } else {
             // §5.4.1 toggle_guest_mode: kernel L4, frame at kernel_sp
             cr3 = s.guestTable << 12;
-            tlb = Hardware.afterCr3Switch(s.vcpu.tlb());
+            tlb = Hardware.afterCr3Switch(s.tlb());   // toggle_guest_mode switches CR3
             base = s.vcpu.kernelSp();
         }
         base &= ~15L;   // §5.4.2
@@ -207,8 +211,8 @@ final class Delivery {
     /** §5.5 {@code compat_create_bounce_frame}, 32-bit. */
     static Bounce bounce32(PvState s, Interrupted from, Integer ec, long handler, int handlerCs, boolean masks,
             String nullReason) {
-        long cr3 = s.vcpu.controls().cr3();
-        List<TlbEntryView> tlb = s.vcpu.tlb();
+        long cr3 = s.cr3();
+        List<TlbEntryView> tlb = s.tlb();
         long base;
         if (from.kernel()) {
             base = from.rsp() & 0xFFFFFFFFL;

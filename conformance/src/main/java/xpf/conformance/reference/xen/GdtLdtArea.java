@@ -98,10 +98,10 @@ final class GdtLdtArea {
         java.util.List<TlbEntryView> tlb;
         if (!s.pv32() && !s.vcpu.kernelMode()) {
             cr3 = s.guestTable << 12;
-            tlb = Hardware.afterCr3Switch(s.vcpu.tlb());
+            tlb = Hardware.afterCr3Switch(s.tlb());
         } else {
-            cr3 = s.vcpu.controls().cr3();
-            tlb = s.vcpu.tlb();
+            cr3 = s.cr3();
+            tlb = s.tlb();
         }
         return Hardware.linearEntry(s, cr3, linear, 1, tlb);
     }

@@ -75,7 +75,7 @@ final class Hardware {
      * SMAP off (§2.1 step 4: Xen clears them for 32-bit PV guests, whose kernel runs in ring 1).
      */
     static PagingControls guestControls(PvState s) {
-        PagingControls c = s.vcpu.controls();
+        PagingControls c = s.vcpu.controls().withCr3(s.cr3());
         return s.pv32() ? c.withSmep(false).withSmap(false) : c;
     }
 
@@ -85,7 +85,7 @@ final class Hardware {
      */
     static Pieces guest(PvState s, Access a, int size) {
         PagingControls c = guestControls(s);
-        return pieces(s, c, a, size, s.vcpu.tlb(), s.vcpu.psc());
+        return pieces(s, c, a, size, s.tlb(), s.psc());
     }
 
     static Pieces pieces(PvState s, PagingControls c, Access a, int size, List<TlbEntryView> tlb,
@@ -197,14 +197,19 @@ final class Hardware {
         if (c.mode() == PagingMode.LONG4 && !canonical(addr)) {
             return new Translation(true, Vectors.GP, 0, null, 0, "1.1d");
         }
-        WalkOutcome w = ReferenceWalk.evaluate(new WalkCase(cpu(s.view.machine()), c, s.memory(), a));
-        if (!w.fault()) {
-            return Translation.ok(w.pa(), "pv.2.6");
-        }
+        // a TLB entry that allows the access is used as it is (stale or not); one that denies faults, and the
+        // fault is then re-walked (§2.6): the tables in memory decide
         TlbEntryView e = tlbEntry(tlb, addr);
         if (e != null && CachedTranslationRule.fault(c, a, e.user(), e.writable(), e.executeDisable(), e.pkey()) == null
                 && (kind != AccessKind.WRITE || e.dirty())) {
             return Translation.ok(e.paBase() + (addr - e.vaBase()), "1.1f");
+        }
+        if (cr3 == s.cr3()) {
+            checkPsc(s, c, addr, s.psc());   // after a CR3 switch (toggle) the caches are empty
+        }
+        WalkOutcome w = ReferenceWalk.evaluate(new WalkCase(cpu(s.view.machine()), c, s.memory(), a));
+        if (!w.fault()) {
+            return Translation.ok(w.pa(), e != null ? "pv.2.6" : "1.1a");
         }
         return Translation.of(w);
     }

@@ -24,15 +24,15 @@ final class Hypercalls {
     private Hypercalls() {
     }
 
-    static Decided predict(PvState s, HypercallOp op) {
+    static Decided predict(PvState s, xpf.model.scenario.Knobs knobs, HypercallOp op) {
         return switch (op) {
             case MmuUpdate m -> mmuUpdate(s, m);
             case MmuextOp m -> mmuextOp(s, m);
             case HypercallOp.UpdateVaMapping u -> updateVaMapping(s, u);
             case HypercallOp.SetTrapTable t -> setTrapTable(s, t);
             case HypercallOp.VmAssist v -> vmAssist(s, v);
-            case HypercallOp.Iret i -> iret(s);
-            case HypercallOp.Multicall m -> multicall(s, m);
+            case HypercallOp.Iret i -> iret(s, knobs);
+            case HypercallOp.Multicall m -> multicall(s, knobs, m);
         };
     }
 
@@ -118,7 +118,11 @@ final class Hypercalls {
                 if (preserveAd) {
                     throw new NotModelled("MMU_PT_UPDATE_PRESERVE_AD on an upper-level table");
                 }
-                return EntryUpdates.modUpper(s, level, addr, mfn, val);
+                EntryUpdates.Result res = EntryUpdates.modUpper(s, level, addr, mfn, val);
+                if (res.ok() && s.has(XenVersionTable.FASTPATH_WHITELIST)) {
+                    s.flushNonGlobal();   // "After any successful L2+ change: TLB flush ... (XSA-286)"
+                }
+                return res;
             }
             if (f.type == FrameType.WRITABLE) {
                 s.writeWord(addr, val);   // "currently-writable page → plain store"
@@ -151,11 +155,14 @@ final class Hypercalls {
      * and of type L1 (else -EINVAL); then {@code mod_l1_entry}. A failed update flushes nothing (XSA-279).
      */
     static Decided updateVaMapping(PvState s, HypercallOp.UpdateVaMapping u) {
+        if (s.pv32() && Long.compareUnsigned(u.va(), 0xFFFFFFFFL) > 0) {
+            throw new NotModelled("a 32-bit guest's update_va_mapping of an address above 4 GiB (compat ABI)");
+        }
         long scope = u.flags() & ~3L;
         if (scope != 0 && scope != 4) {
             throw new NotModelled("update_va_mapping with a vCPU-mask pointer in flags");
         }
-        long[] l2 = Hardware.linearEntry(s, s.vcpu.controls().cr3(), u.va(), 2, s.vcpu.tlb());
+        long[] l2 = Hardware.linearEntry(s, s.cr3(), u.va(), 2, s.tlb());
         if (l2 == null || (l2[1] & (EntryFlags.P | EntryFlags.PS_PAT)) != EntryFlags.P) {
             return Decided.hypercall("update_va_mapping", EINVAL, null, "pv.4.7", "no L1 table maps the address");
         }
@@ -166,6 +173,14 @@ final class Hypercalls {
         }
         long pteAddr = (l1mfn << 12) | (((u.va() >>> 12) & 0x1FF) << 3);
         EntryUpdates.Result r = EntryUpdates.modL1(s, pteAddr, u.val(), s.domid, false);
+        if (r.ok()) {
+            switch ((int) (u.flags() & 3)) {
+                case 1 -> s.flushNonGlobal();   // UVMF_TLB_FLUSH
+                case 2 -> s.invlpg(u.va());     // UVMF_INVLPG
+                default -> {
+                }
+            }
+        }
         return Decided.hypercall("update_va_mapping", collapse(s, r.rc()), null, r.rule(),
                 r.ok() ? "entry updated" : "mod_l1_entry refused");
     }
@@ -262,7 +277,15 @@ final class Hypercalls {
             }
             case 6, 7, 10, 11 -> {
                 // TLB_FLUSH_LOCAL, INVLPG_LOCAL, TLB_FLUSH_ALL, INVLPG_ALL
-                return rc(self ? 0 : -Errno.EPERM);
+                if (!self) {
+                    return rc(-Errno.EPERM);
+                }
+                if (r.cmd() == 6 || r.cmd() == 10) {
+                    s.flushNonGlobal();
+                } else if (Hardware.canonical(r.arg1())) {
+                    s.invlpg(r.arg1());
+                }
+                return rc(0);
             }
             case 12 -> {
                 // FLUSH_CACHE: a domain without I/O resources may not flush caches
@@ -277,7 +300,10 @@ final class Hypercalls {
                     return rc(-Errno.EPERM);
                 }
                 long ents = r.arg2() & 0xFFFFFFFFL;
-                long ptr = ents == 0 ? 0 : r.arg1();
+                long ptr = r.arg1();
+                if (ents == 0 && ((ptr & 0xFFF) != 0 || !addrOk(ptr))) {
+                    throw new NotModelled("SET_LDT with 0 entries and an unusable base (argument rules not given)");
+                }
                 if ((ptr & 0xFFF) != 0 || !addrOk(ptr) || ents > 8192) {
                     return rc(EINVAL);
                 }
@@ -327,6 +353,9 @@ final class Hypercalls {
         long current = user ? s.guestTableUser : s.guestTable;
         if (user && mfn == 0) {
             s.guestTableUser = 0;
+            if (current != 0 && s.frame(current) != null) {
+                PageTypes.putPageAndType(s, s.frame(current));
+            }
             return rc(0);
         }
         if (mfn == current) {
@@ -341,6 +370,18 @@ final class Hypercalls {
             s.guestTableUser = mfn;
         } else {
             s.guestTable = mfn;
+            // "destroys the LDT shadow mappings, loads CR3, drops the old base's ref"
+            for (long f : s.vcpu.ldtShadow()) {
+                if (f != 0 && s.frame(f) != null) {
+                    PageTypes.putPageAndType(s, s.frame(f));
+                }
+            }
+            if (!s.pv32() && s.vcpu.kernelMode()) {
+                s.loadCr3(mfn << 12);
+            }
+        }
+        if (current != 0 && s.frame(current) != null) {
+            PageTypes.putPageAndType(s, s.frame(current));
         }
         s.effects.put(user ? "vcpu.guest_table_user" : "vcpu.guest_table", PvState.hex(mfn));
         return rc(0);
@@ -402,17 +443,21 @@ final class Hypercalls {
      * RIP..SS words of that frame are the iret frame's; otherwise the whole frame is read at RSP. 32-bit guests:
      * {EAX, EIP, CS, EFLAGS[, ESP, SS]}, a return to ring 0 crashes the domain.
      */
-    static Decided iret(PvState s) {
-        long cr3 = s.vcpu.controls().cr3();
-        List<TlbEntryView> tlb = s.vcpu.tlb();
+    static Decided iret(PvState s, xpf.model.scenario.Knobs knobs) {
+        long cr3 = s.cr3();
+        List<TlbEntryView> tlb = s.tlb();
         List<PvDomainView.HandlerFrame> frames = s.vcpu.handlerFrames();
         PvDomainView.HandlerFrame h = frames.isEmpty() ? null : innermost(s, frames);
         if (s.pv32()) {
-            return iret32(s, cr3, tlb, h);
+            return iret32(s, knobs, cr3, tlb, h);
         }
         long ripAt;
         if (h != null) {
             ripAt = h.bottom() + (h.errorCode() ? 24 : 16);
+            Decided push = guestPush(s, knobs, ripAt - 32, 32);
+            if (push != null) {
+                return push;
+            }
         } else {
             for (int i = 0; i < 4; i++) {
                 if (!readable(s, cr3, tlb, s.vcpu.rsp() + 8L * i, 8)) {
@@ -421,20 +466,48 @@ final class Hypercalls {
             }
             ripAt = s.vcpu.rsp() + 32;
         }
-        long cs = 0;
+        long[] w = new long[5];   // RIP, CS, RFLAGS, RSP, SS
         for (int i = 0; i < 5; i++) {
             Hardware.XenRead r = Hardware.xenRead(s, cr3, ripAt + 8L * i, 8, tlb);
             if (!r.ok()) {
                 return Decided.crash("iret_frame_unreadable", "pv.5.4", "iret frame cannot be read");
             }
-            if (i == 1) {
-                cs = r.value();
-            }
+            w[i] = r.value();
         }
+        long cs = w[1];
         if ((cs & 3) == 3 && s.guestTableUser == 0) {
             return Decided.crash("iret_no_user_pt", "pv.5.4", "return to user mode without user page tables");
         }
+        // "restores evtchn_upcall_mask := !RFLAGS.IF, forces CS/SS RPL 3, toggles to user mode if CS RPL==3"
+        s.iretReturn = new Delivery.Interrupted(w[0], (int) (cs | 3), (w[2] & ~(Delivery.IOPL | (1L << 17)))
+                | Delivery.IF, w[3], (int) (w[4] | 3), s.vcpu.rcx(), s.vcpu.r11(), (cs & 3) != 3,
+                (w[2] & Delivery.IF) == 0 ? 1 : 0);
         return Decided.hypercall("iret", 0, null, "pv.5.4", "returned to the interrupted context");
+    }
+
+    /**
+     * The guest convention's own work before the hypercall: the handler builds the iret frame's first words (64-bit:
+     * RAX, R11, RCX, flags below RIP; 32-bit: EAX below EIP) with an ordinary store of its own, which can fault like
+     * any guest store (then that #PF is the step's outcome, through the whole fault path).
+     */
+    private static Decided guestPush(PvState s, xpf.model.scenario.Knobs knobs, long va, int size) {
+        int cpl = PvOracle.guestCpl(s);
+        xpf.model.x86.Access hw = new xpf.model.x86.Access(va, AccessKind.WRITE, cpl, false, true);
+        Hardware.Pieces p = Hardware.guest(s, hw, size);
+        if (p.ok()) {
+            if (s.view.logDirty()) {
+                throw new NotModelled("the guest's iret-frame store under log-dirty shadow paging");
+            }
+            return null;
+        }
+        Hardware.Translation t = p.fault();
+        if (t.vector() != xpf.model.x86.Vectors.PF) {
+            return Delivery.deliver(s, knobs, t.vector(), 0, null, "1.1d");
+        }
+        xpf.model.scenario.GuestAccess store = new xpf.model.scenario.GuestAccess(va, AccessKind.WRITE, size, 0L,
+                null, false, true, xpf.model.scenario.Insn.MOV, null);
+        return FaultPath.handle(new FaultPath.Pf(s, knobs, store, hw, t.errorCode(),
+                t.cr2()));
     }
 
     private static PvDomainView.HandlerFrame innermost(PvState s, List<PvDomainView.HandlerFrame> frames) {
@@ -446,10 +519,14 @@ final class Hypercalls {
         throw new NotModelled("iret with handler frames but RSP not at one of them");
     }
 
-    private static Decided iret32(PvState s, long cr3, List<TlbEntryView> tlb, PvDomainView.HandlerFrame h) {
+    private static Decided iret32(PvState s, xpf.model.scenario.Knobs knobs, long cr3, List<TlbEntryView> tlb, PvDomainView.HandlerFrame h) {
         long fb;
         if (h != null) {
             fb = (h.bottom() + (h.errorCode() ? 4 : 0) - 4) & 0xFFFFFFFFL;   // pops the error code, pushes EAX
+            Decided push = guestPush(s, knobs, fb, 4);
+            if (push != null) {
+                return push;
+            }
         } else {
             fb = s.vcpu.rsp() & 0xFFFFFFFFL;
             if (!readable(s, cr3, tlb, fb, 4)) {
@@ -472,13 +549,22 @@ final class Hypercalls {
         if ((cs & 3) == 0) {
             return Decided.crash("iret_to_ring0", "pv.5.4", "compat iret to ring 0");
         }
+        long esp = fb + 16;
+        long ss = s.vcpu.ss();
         if ((cs & 3) != 1) {
+            long[] w2 = new long[2];
             for (int i = 0; i < 2; i++) {
-                if (!readable(s, cr3, tlb, fb + 16 + 4L * i, 4)) {
+                Hardware.XenRead r = Hardware.xenRead(s, cr3, fb + 16 + 4L * i, 4, tlb);
+                if (!r.ok()) {
                     return Decided.crash("iret_frame_unreadable", "pv.5.4", "iret frame cannot be read");
                 }
+                w2[i] = r.value();
             }
+            esp = w2[0];
+            ss = w2[1];
         }
+        s.iretReturn = new Delivery.Interrupted(w[0], (int) cs, (eflags & ~Delivery.IOPL) | Delivery.IF, esp,
+                (int) ss, 0, 0, (cs & 3) == 1, (eflags & Delivery.IF) == 0 ? 1 : 0);
         return Decided.hypercall("iret", 0, null, "pv.5.4", "returned to the interrupted context");
     }
 
@@ -497,13 +583,13 @@ final class Hypercalls {
      * {@code HYPERVISOR_multicall}: the calls run in order on the same state. Only the all-succeed case is
      * predicted (0, done = number of calls): what a multicall reports when one call fails is not in the reference.
      */
-    static Decided multicall(PvState s, HypercallOp.Multicall m) {
+    static Decided multicall(PvState s, xpf.model.scenario.Knobs knobs, HypercallOp.Multicall m) {
         int done = 0;
         for (HypercallOp c : m.calls()) {
             if (c instanceof HypercallOp.Iret || c instanceof HypercallOp.Multicall) {
                 throw new NotModelled("iret / nested multicall inside a multicall");
             }
-            Decided d = predict(s, c);
+            Decided d = predict(s, knobs, c);
             if (!(d.outcome() instanceof xpf.model.scenario.Outcome.HypercallReturned h) || h.rc() != 0) {
                 throw new NotModelled("multicall whose call " + done + " fails (" + d.outcome().summary() + ")");
             }

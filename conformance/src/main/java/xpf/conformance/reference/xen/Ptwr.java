@@ -104,7 +104,7 @@ final class Ptwr {
         boolean cmpxchg = false;
         if (in.readsFirst()) {
             // §3.2 "a failed read → emulator raises #PF with error code 0 (read) at addr + bytes - not_copied"
-            Hardware.XenRead r = Hardware.xenRead(s, s.vcpu.controls().cr3(), in.va(), in.size(), s.vcpu.tlb());
+            Hardware.XenRead r = Hardware.xenRead(s, s.cr3(), in.va(), in.size(), s.tlb());
             if (!r.ok()) {
                 return new Run(Emul.EXCEPTION, "pv.3.2", "operand read faults", r.failingAddress());
             }
@@ -143,7 +143,7 @@ final class Ptwr {
         long pteAddr = (l1mfn << 12) | (aligned & 0xFFF);
         if (bytes != 8) {
             // "Sub-word writes: read the full 8-byte PTE from the guest mapping, splice the written bytes in"
-            Hardware.XenRead r = Hardware.xenRead(s, s.vcpu.controls().cr3(), aligned, 8, s.vcpu.tlb());
+            Hardware.XenRead r = Hardware.xenRead(s, s.cr3(), aligned, 8, s.tlb());
             if (!r.ok()) {
                 return new Run(Emul.EXCEPTION, "pv.3.2", "full-PTE read faults", r.failingAddress());
             }

@@ -54,7 +54,7 @@ public final class PvOracle implements OutcomeOracle {
             new StepRow("pv.2", "a guest memory access", (s, st) -> st.op() instanceof GuestAccess,
                     (s, st) -> access(s, st.knobs(), (GuestAccess) st.op())),
             new StepRow("pv.4", "a hypercall", (s, st) -> st.op() instanceof Hypercall,
-                    (s, st) -> Hypercalls.predict(s, ((Hypercall) st.op()).call())),
+                    (s, st) -> Hypercalls.predict(s, st.knobs(), ((Hypercall) st.op()).call())),
             new StepRow("pv.4.6", "mov to CR3: emulated as new_guest_cr3", (s, st) -> st.op() instanceof ControlWrite,
                     (s, st) -> controlWrite(s, st.knobs(), (ControlWrite) st.op())),
             new StepRow("1.1f", "INVLPG: no fault", (s, st) -> st.op() instanceof Invlpg,
@@ -87,26 +87,39 @@ public final class PvOracle implements OutcomeOracle {
     static Decided decide(PvState s, Step step) {
         for (StepRow r : STEP_ROWS) {
             if (r.when().test(s, step)) {
-                Decided d = r.then().apply(s, step);
-                checkEvents(s, step.knobs(), d);
-                return d;
+                return onReturn(s, step.knobs(), r.then().apply(s, step));
             }
         }
         throw new NotModelled("operation " + step.op().opName());
     }
 
     /**
-     * §5.3: whenever Xen returns to the guest an unmasked pending event is bounced to the event callback. The
-     * outcome vocabulary has a place for it only on top of a delivered exception; after a fix, an emulation or a
-     * hypercall the step is not modelled.
+     * §5.3: whenever Xen returns to the guest, an unmasked pending event is bounced to the event callback. On top
+     * of a delivered exception it is part of the delivery ({@link Delivery}); after a fix, an emulation or a
+     * hypercall the outcome vocabulary has no place for the upcall, so only the crash rows of that bounce are
+     * predicted (no callback, a frame store that faults, a bad stack) and anything else is not modelled.
      */
-    private static void checkEvents(PvState s, Knobs knobs, Decided d) {
+    static Decided onReturn(PvState s, Knobs knobs, Decided d) {
         boolean pending = knobs.eventsPending() || s.vcpu.upcallPending() != 0;
         OutcomeClass c = d.outcome().outcomeClass();
-        if (pending && s.vcpu.upcallMask() == 0 && (c == OutcomeClass.FIXED || c == OutcomeClass.EMULATED
-                || c == OutcomeClass.HYPERCALL)) {
-            throw new NotModelled("an event upcall on return from a " + c.wireName() + " step");
+        if (!pending || !(c == OutcomeClass.FIXED || c == OutcomeClass.EMULATED || c == OutcomeClass.HYPERCALL)) {
+            return d;
         }
+        Delivery.Interrupted back = s.iretReturn != null ? s.iretReturn : Delivery.current(s);
+        if (back.upcallMask() != 0) {
+            return d;
+        }
+        long cb = s.view.eventCallback();
+        if (s.pv32() && cb == 0) {
+            throw new NotModelled("32-bit event upcall with no callback address (callback CS not in view)");
+        }
+        Delivery.Bounce b = s.pv32() ? Delivery.bounce32(s, back, null, cb, 0xE019, true, "no_event_callback")
+                : Delivery.bounce64(s, back, null, cb, true, "no_event_callback");
+        if (b.end() != null) {
+            return new Decided(b.end().outcome(), "pv.5.3", b.end().reason() + " (event upcall after "
+                    + c.wireName() + ")");
+        }
+        throw new NotModelled("an event upcall on return from a " + c.wireName() + " step");
     }
 
     // ------------------------------------------------------------------------- guest accesses

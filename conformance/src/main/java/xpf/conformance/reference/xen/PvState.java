@@ -2,12 +2,15 @@ package xpf.conformance.reference.xen;
 
 import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.SequencedMap;
 import java.util.SortedMap;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import xpf.model.scenario.XenProfile;
+import xpf.model.x86.PscEntryView;
+import xpf.model.x86.TlbEntryView;
 import xpf.model.xen.PvDomainView;
 import xpf.model.xen.PvDomainView.FrameType;
 
@@ -57,6 +60,11 @@ final class PvState {
     long guestTableUser;
     long ldtBase;
     int ldtEnts;
+    private long cr3;
+    private List<TlbEntryView> tlb;
+    private List<PscEntryView> psc;
+    /** The context {@code HYPERVISOR_iret} returns to, once predicted (for the event check on return, §5.3). */
+    Delivery.Interrupted iretReturn;
 
     PvState(PvDomainView view, PvDomainView.Vcpu vcpu) {
         this.view = view;
@@ -68,6 +76,43 @@ final class PvState {
         this.guestTableUser = vcpu.guestTableUser();
         this.ldtBase = vcpu.ldtBase();
         this.ldtEnts = vcpu.ldtEnts();
+        this.cr3 = vcpu.controls().cr3();
+        this.tlb = vcpu.tlb();
+        this.psc = vcpu.psc();
+    }
+
+    // ---------------------------------------------------------------------------------------------- CR3 and TLB
+
+    /** CR3 as loaded now (a step may load a new base pointer). */
+    long cr3() {
+        return cr3;
+    }
+
+    /** The vCPU's TLB as it is now: the view's, minus what this step's flushes removed (§1.1f). */
+    List<TlbEntryView> tlb() {
+        return tlb;
+    }
+
+    List<PscEntryView> psc() {
+        return psc;
+    }
+
+    /** MOV CR3: a new root; non-global TLB entries and every paging-structure cache entry go (§1.1f). */
+    void loadCr3(long value) {
+        cr3 = value;
+        flushNonGlobal();
+    }
+
+    void flushNonGlobal() {
+        tlb = tlb.stream().filter(TlbEntryView::global).toList();
+        psc = List.of();
+    }
+
+    /** INVLPG: the page's entries, global ones included, and all paging-structure caches (§1.1f). */
+    void invlpg(long va) {
+        tlb = tlb.stream().filter(e -> !(Long.compareUnsigned(va, e.vaBase()) >= 0
+                && Long.compareUnsigned(va - e.vaBase(), e.pageSize()) < 0)).toList();
+        psc = List.of();
     }
 
     boolean has(XenVersionTable row) {
@@ -134,6 +179,10 @@ final class PvState {
             PvDomainView.Frame v = view.frames().get(mfn);
             if (v == null) {
                 return null;
+            }
+            if (v.count() < 0 || v.typeCount() < 0) {
+                // only page tables changed behind Xen's back (host writes) and then de-validated get here
+                throw new NotModelled("negative reference counts on frame 0x" + Long.toHexString(mfn));
             }
             f = new Frame(v);
             frames.put(mfn, f);
