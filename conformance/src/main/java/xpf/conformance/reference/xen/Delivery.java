@@ -89,6 +89,9 @@ final class Delivery {
 
     /** The interrupted guest context of the step's vCPU. */
     static Interrupted current(PvState s) {
+        if (s.contextOverride != null) {
+            return s.contextOverride;
+        }
         var v = s.vcpu;
         return new Interrupted(v.rip(), v.cs(), v.rflags(), v.rsp(), v.ss(), v.rcx(), v.r11(), v.kernelMode(),
                 v.upcallMask());
@@ -280,12 +283,6 @@ final class Delivery {
         for (long p : pieces) {
             Hardware.Translation t = Hardware.xen(s, cr3, p, AccessKind.WRITE, tlb);
             if (t.fault()) {
-                if (t.rsvd() && s.has(XenVersionTable.RSVD_PANIC)) {
-                    if (s.view.logDirty()) {
-                        throw new NotModelled("reserved bit under a shadowed (log-dirty) bounce frame");
-                    }
-                    return Decided.panic("rsvd_page_fault", "pv.2.2.4", "RSVD #PF in Xen context (bounce frame)");
-                }
                 return Decided.crash("bounce_frame_fault", "pv.5.7",
                         "bounce-frame store to 0x" + Long.toHexString(p) + " faults in Xen: extable crash stub");
             }

@@ -143,10 +143,14 @@ final class FaultPath {
 
     // ------------------------------------------------------------------------- row e
 
+    static boolean cleanFrame(PvState s, long frame) {
+        return s.owner(frame) == s.domid && !s.view.dirtyFrames().contains(frame);
+    }
+
     /**
      * §2.3 row e {@code paging_fault} for a PV guest in shadow log-dirty mode: the shadow code walks the guest's
-     * tables; if they allow the access the fault was the shadow's own (a clean frame mapped read-only, or a stale
-     * shadow entry): fixed ({@code paging}). Otherwise a real guest fault: 0, with the guest walk's error code.
+     * tables; a write they allow to a clean frame is the log-dirty fault: fixed ({@code paging}). A fault they refuse
+     * is a real guest fault: 0, with the guest walk's error code. (Other shadow faults are not described.)
      */
     private static Result pagingFault(Pf pf) {
         PvState s = pf.s();
@@ -154,10 +158,16 @@ final class FaultPath {
             throw new NotModelled("shadow_oom for a PV log-dirty domain (no rule in the reference)");
         }
         Access a = new Access(pf.cr2(), pf.hw().kind(), pf.hw().cpl(), pf.hw().implicit(), pf.hw().stack());
+        // the shadow code walks the guest's tables with the guest's own controls (x86-paging.md §1.1f "never the
+        // host's"): a PV guest has no SMEP/SMAP of its own
         WalkOutcome w = ReferenceWalk.evaluate(new WalkCase(Hardware.cpu(s.view.machine()),
-                Hardware.guestControls(s), s.memory(), a));
+                Hardware.guestControls(s).withSmep(false).withSmap(false), s.memory(), a));
         if (!w.fault()) {
-            return new Done(Decided.fixed("paging", "pv.2.3e", "log-dirty: paging_fault fixed the shadow entry"));
+            // "first write to a clean page faults, shadow code marks it dirty and fixes the fault invisibly"
+            if (a.kind() == xpf.model.x86.AccessKind.WRITE && cleanFrame(s, w.pa() >>> 12)) {
+                return new Done(Decided.fixed("paging", "pv.2.3e", "log-dirty: the frame is marked dirty"));
+            }
+            throw new NotModelled("a shadow fault the guest's tables allow, other than a write to a clean frame");
         }
         // "regs->error_code = gw.pfec": the guest walk's error code is forwarded
         return new NoFixup(new Pf(s, pf.knobs(), pf.access(), pf.hw(), w.vector() == Vectors.PF ? w.errorCode()

@@ -202,7 +202,15 @@ final class Hardware {
         TlbEntryView e = tlbEntry(tlb, addr);
         if (e != null && CachedTranslationRule.fault(c, a, e.user(), e.writable(), e.executeDisable(), e.pkey()) == null
                 && (kind != AccessKind.WRITE || e.dirty())) {
-            return Translation.ok(e.paBase() + (addr - e.vaBase()), "1.1f");
+            long pa = e.paBase() + (addr - e.vaBase());
+            if (s.devalidated) {
+                WalkOutcome w = ReferenceWalk.evaluate(new WalkCase(cpu(s.view.machine()), c, s.memory(), a));
+                if (w.fault() || w.pa() != pa) {
+                    throw new NotModelled("a stale TLB entry after a page-table de-validation (whether Xen flushed "
+                            + "then is not in the reference)");
+                }
+            }
+            return Translation.ok(pa, "1.1f");
         }
         if (cr3 == s.cr3()) {
             checkPsc(s, c, addr, s.psc());   // after a CR3 switch (toggle) the caches are empty
@@ -211,7 +219,16 @@ final class Hardware {
         if (!w.fault()) {
             return Translation.ok(w.pa(), e != null ? "pv.2.6" : "1.1a");
         }
-        return Translation.of(w);
+        Translation t = Translation.of(w);
+        if (t.rsvd() && s.has(XenVersionTable.RSVD_PANIC)) {
+            if (s.view.logDirty()) {
+                throw new NotModelled("a reserved bit under shadow paging in a Xen access");
+            }
+            // §2.2 step 4: "If error code has RSVD → panic ... in Xen and guest context"
+            throw new Ended(Decided.panic("rsvd_page_fault", "pv.2.2.4", "RSVD #PF in Xen context at 0x"
+                    + Long.toHexString(addr)));
+        }
+        return t;
     }
 
     /** Xen reads {@code size} bytes of guest memory: the value, or the first failing byte's translation. */
@@ -252,10 +269,7 @@ final class Hardware {
         long addr = base + (((va & 0xFFFFFFFFFFFFL) >>> (12 + 9 * (level - 1))) << 3);
         Translation t = xen(s, cr3, addr, AccessKind.READ, tlb);
         if (t.fault()) {
-            if (t.rsvd()) {
-                throw new NotModelled("reserved bit in an upper entry read through the linear page table");
-            }
-            return null;
+            return null;   // 3.1: a RSVD fault is not spurious: the read fails (today it panicked in xen())
         }
         return new long[] {t.pa(), s.read(t.pa(), 8)};
     }

@@ -454,7 +454,7 @@ final class Hypercalls {
         long ripAt;
         if (h != null) {
             ripAt = h.bottom() + (h.errorCode() ? 24 : 16);
-            Decided push = guestPush(s, knobs, ripAt - 32, 32);
+            Decided push = guestPush(s, knobs, h, ripAt - 32, 32);
             if (push != null) {
                 return push;
             }
@@ -490,14 +490,20 @@ final class Hypercalls {
      * RAX, R11, RCX, flags below RIP; 32-bit: EAX below EIP) with an ordinary store of its own, which can fault like
      * any guest store (then that #PF is the step's outcome, through the whole fault path).
      */
-    private static Decided guestPush(PvState s, xpf.model.scenario.Knobs knobs, long va, int size) {
+    private static Decided guestPush(PvState s, xpf.model.scenario.Knobs knobs, PvDomainView.HandlerFrame h,
+            long va, int size) {
         int cpl = PvOracle.guestCpl(s);
+        // the handler has popped RCX and R11 (and the error code) and moved its stack to the frame it builds
+        var v = s.vcpu;
+        s.contextOverride = new Delivery.Interrupted(v.rip(), v.cs(), v.rflags(), va, v.ss(), h.rcx(), h.r11(),
+                v.kernelMode(), v.upcallMask());
         xpf.model.x86.Access hw = new xpf.model.x86.Access(va, AccessKind.WRITE, cpl, false, true);
         Hardware.Pieces p = Hardware.guest(s, hw, size);
         if (p.ok()) {
             if (s.view.logDirty()) {
                 throw new NotModelled("the guest's iret-frame store under log-dirty shadow paging");
             }
+            s.contextOverride = null;
             return null;
         }
         Hardware.Translation t = p.fault();
@@ -523,7 +529,7 @@ final class Hypercalls {
         long fb;
         if (h != null) {
             fb = (h.bottom() + (h.errorCode() ? 4 : 0) - 4) & 0xFFFFFFFFL;   // pops the error code, pushes EAX
-            Decided push = guestPush(s, knobs, fb, 4);
+            Decided push = guestPush(s, knobs, h, fb, 4);
             if (push != null) {
                 return push;
             }

@@ -98,7 +98,7 @@ final class PageTypes {
         if ((e & RW) != 0) {
             putType(s, f);
         }
-        f.count--;
+        putPage(f);
     }
 
     // ------------------------------------------------------------------------- §4.2 type references
@@ -140,6 +140,9 @@ final class PageTypes {
 
     /** §4.2 "When a page-table type count drops to 0 the type is de-validated (all entries' references dropped)". */
     static void putType(PvState s, PvState.Frame f) {
+        if (f.typeCount <= 0) {
+            throw new NotModelled(CORRUPTED + Long.toHexString(f.mfn));
+        }
         f.typeCount--;
         if (f.typeCount == 0 && f.type.level() > 0 && f.validated) {
             f.validated = false;
@@ -163,6 +166,20 @@ final class PageTypes {
 
     static void putPageAndType(PvState s, PvState.Frame f) {
         putType(s, f);
+        putPage(f);
+    }
+
+    /**
+     * Dropping a reference nobody holds only happens when page tables were changed behind Xen's back (host
+     * writes): the reference counts no longer describe the tables and the reference's rules do not apply.
+     */
+    static final String CORRUPTED = "a reference dropped that was never taken (tables changed behind Xen's back), "
+            + "frame 0x";
+
+    static void putPage(PvState.Frame f) {
+        if (f.count <= 0) {
+            throw new NotModelled(CORRUPTED + Long.toHexString(f.mfn));
+        }
         f.count--;
     }
 
@@ -230,6 +247,7 @@ final class PageTypes {
     }
 
     private static void devalidate(PvState s, PvState.Frame f) {
+        s.devalidated = true;
         int level = f.type.level();
         long base = f.mfn << 12;
         for (int i = 0; i < 512; i++) {
@@ -247,6 +265,9 @@ final class PageTypes {
         }
         if (!present(e)) {
             return;
+        }
+        if ((e & EntryFlags.PS_PAT) != 0) {
+            throw new NotModelled("a superpage entry in a PV table (never validated: PSE is refused)");
         }
         long target = mfn(e);
         if (target == tableMfn) {

@@ -119,7 +119,11 @@ final class Ptwr {
                     long expected = in.compare() == null ? 0 : in.compare() & mask;
                     if (oldValue != expected) {
                         // "A real CMPXCHG instruction whose compare fails completes architecturally → OKAY"
-                        return Run.of(Emul.OKAY, "pv.3.2", "CMPXCHG compare failed: no store");
+                        Run would = update(new PvState(s.view, s.vcpu), in.va(), oldValue, newValue, in.size(), true,
+                                cr2, l1mfn);
+                        return Run.of(Emul.OKAY, "pv.3.2", "CMPXCHG compare failed: no store"
+                                + (would.result() == Emul.UNHANDLEABLE ? " (the new PTE would be refused: "
+                                + would.rule() + ")" : ""));
                     }
                     cmpxchg = true;
                 }

@@ -77,7 +77,12 @@ public final class PvOracle implements OutcomeOracle {
         }
         PvState s = new PvState(v, v.vcpus().get(step.vcpu()));
         try {
-            Decided d = decide(s, step);
+            Decided d;
+            try {
+                d = decide(s, step);
+            } catch (Ended e) {
+                d = e.decided;
+            }
             return new PvPrediction(d.prediction(), s.xen31() ? new LinkedHashMap<>() : s.effects);
         } catch (NotModelled n) {
             return new PvPrediction(Prediction.notModelled(n.getMessage()), new LinkedHashMap<>());
@@ -143,6 +148,20 @@ public final class PvOracle implements OutcomeOracle {
         int size = a.kind() == AccessKind.FETCH ? 1 : a.size();
         Access hw = new Access(a.va(), a.kind(), cpl, a.implicit(), a.stack());
         Hardware.Pieces p = Hardware.guest(s, hw, size);
+        // §2.3 row e: in log-dirty mode the shadow maps clean frames read-only: the first write to one faults (the
+        // pages of an access are checked in order, so a clean first page faults before a missing second one)
+        if (s.view.logDirty() && a.kind() == AccessKind.WRITE) {
+            long va = a.va();
+            for (long[] r : p.ranges()) {
+                long frame = r[0] >>> 12;
+                if (FaultPath.cleanFrame(s, frame)) {
+                    Access piece = new Access(va, a.kind(), cpl, a.implicit(), a.stack());
+                    int ec = CachedTranslationRule.accessBits(Hardware.guestControls(s), piece) | PfErrorCode.P;
+                    return FaultPath.handle(new FaultPath.Pf(s, knobs, a, hw, ec, va));
+                }
+                va += r[1];
+            }
+        }
         if (!p.ok()) {
             Hardware.Translation t = p.fault();
             if (t.vector() != Vectors.PF) {
@@ -150,19 +169,6 @@ public final class PvOracle implements OutcomeOracle {
                 return Delivery.deliver(s, knobs, t.vector(), 0, null, "1.1d");
             }
             return FaultPath.handle(new FaultPath.Pf(s, knobs, a, hw, t.errorCode(), t.cr2()));
-        }
-        // §2.3 row e: in log-dirty mode the shadow maps clean frames read-only: the first write to one faults
-        if (s.view.logDirty() && a.kind() == AccessKind.WRITE) {
-            long va = a.va();
-            for (long[] r : p.ranges()) {
-                long frame = r[0] >>> 12;
-                if (s.owner(frame) == s.domid && !s.view.dirtyFrames().contains(frame)) {
-                    Access piece = new Access(va, a.kind(), cpl, a.implicit(), a.stack());
-                    int ec = CachedTranslationRule.accessBits(Hardware.guestControls(s), piece) | PfErrorCode.P;
-                    return FaultPath.handle(new FaultPath.Pf(s, knobs, a, hw, ec, va));
-                }
-                va += r[1];
-            }
         }
         Long value = null;
         if (a.kind() == AccessKind.READ) {

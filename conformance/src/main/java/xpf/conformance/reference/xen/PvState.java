@@ -63,6 +63,10 @@ final class PvState {
     private long cr3;
     private List<TlbEntryView> tlb;
     private List<PscEntryView> psc;
+    /** A page-table type was de-validated in this step: whether TLBs were flushed then is not in the reference. */
+    boolean devalidated;
+    /** The guest context a fault interrupts when it is not the vCPU's saved one (the iret convention's store). */
+    Delivery.Interrupted contextOverride;
     /** The context {@code HYPERVISOR_iret} returns to, once predicted (for the event check on return, §5.3). */
     Delivery.Interrupted iretReturn;
 
@@ -216,9 +220,13 @@ final class PvState {
         return view.iomemFrames().contains(mfn);
     }
 
-    /** Cache flushes and cache attributes are allowed for domains with I/O resources (hardware domain, iomem). */
+    /**
+     * Cache flushes and cache attributes are allowed for domains with I/O resources (§3.3 rule 1 "Domains allowed to
+     * flush caches (I/O-capable)"): the view's {@code iomem_caps} (I/O ports and passed-through devices are not part
+     * of the modelled machine, so the hardware domain is I/O-capable only through its iomem frames).
+     */
     boolean ioCapable() {
-        return view.hardwareDomain() || !view.iomemFrames().isEmpty();
+        return !view.iomemFrames().isEmpty();
     }
 
     boolean assist(String type) {
