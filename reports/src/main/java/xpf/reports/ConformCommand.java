@@ -27,7 +27,7 @@ import xpf.model.scenario.XenProfile;
 import xpf.sim.cli.ExitCodes;
 import xpf.sim.cli.Shard;
 import xpf.sim.cli.UserError;
-import xpf.sim.cli.XpfSubcommand;
+import xpf.sim.cli.CommandProvider;
 
 /**
  * {@code xpf conform}: the conformance run. It runs every part (the rule-tagged corpus, the x86 matrix subset, the
@@ -35,8 +35,8 @@ import xpf.sim.cli.XpfSubcommand;
  * {@code N passed, N failed}.
  */
 @Command(name = "conform", mixinStandardHelpOptions = true,
-        description = {"Run the conformance suite: the scenario corpus, the x86 matrix subset and the property suites,",
-            "recorded as Allure results, then build the Allure report."},
+        description = {"Run the conformance suite and build the Allure report.",
+            "Parts: the scenario corpus, the x86 matrix subset and the property suites, recorded as Allure results."},
         footer = {"", "Output: target/allure-results (results), target/allure-report (report; serve the folder or open",
             "target/allure-report-single/index.html). Exit code: 0 all passed, 1 a check failed or broke, 2 bad input.",
             "Examples:", "  ./xpf conform", "  ./xpf conform --only pv,xsa --profile xen-4.22",
@@ -164,20 +164,9 @@ public final class ConformCommand implements Callable<Integer> {
     }
 
     /** Registers {@code conform} with the CLI. */
-    public static final class Provider implements XpfSubcommand {
-        @Override
-        public String name() {
-            return "conform";
-        }
-
-        @Override
-        public Object command() {
-            return new ConformCommand();
-        }
-
-        @Override
-        public int order() {
-            return 10;
+    public static final class Provider extends CommandProvider {
+        public Provider() {
+            super(ConformCommand::new, 10);
         }
     }
 }

@@ -1,5 +1,6 @@
 package xpf.conformance.conform;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -7,6 +8,8 @@ import java.util.concurrent.atomic.AtomicLong;
 import xpf.conformance.allure.AllureScenarioRecorder;
 import xpf.conformance.allure.ScenarioVerdict;
 import xpf.conformance.corpus.Corpus;
+import xpf.conformance.rules.RuleCatalogue;
+import xpf.conformance.rules.RuleCoverage;
 import xpf.sim.cli.Progress;
 
 /**
@@ -15,6 +18,31 @@ import xpf.sim.cli.Progress;
  * narrows to the named subfolders.
  */
 public final class CorpusPart implements ConformPart {
+
+    /**
+     * The corpus's rule → scenarios table (conformance/rules.yaml against the tags of every corpus file, whatever
+     * {@code --only} chose) into the results folder, where the report's xpf tab shows it; one summary line on stderr.
+     * The build fails on holes (RuleCoverageTest); here they are only reported.
+     */
+    static void writeRuleCoverage(ConformContext ctx, Path corpus) {
+        Path catalogueFile = ctx.root().resolve(RuleCatalogue.FILE);
+        if (!Files.isRegularFile(catalogueFile)) {
+            ctx.err().println("corpus: no " + RuleCatalogue.FILE + ": rule coverage not written");
+            return;
+        }
+        RuleCoverage cov = new RuleCoverage(RuleCatalogue.load(catalogueFile), RuleCoverage.scan(corpus,
+                new ArrayList<>()));
+        cov.writeAllure(ctx.results());
+        long required = cov.catalogue().rules().stream().filter(r -> r.status() == RuleCatalogue.Status.REQUIRED)
+                .count();
+        long waived = cov.catalogue().rules().stream().filter(r -> r.status() == RuleCatalogue.Status.WAIVED).count();
+        List<String> missing = cov.missingRequired();
+        ctx.err().println("corpus: rule coverage " + (required - missing.size()) + "/" + required
+                + " required rules have a scenario, " + waived + " waived"
+                + (missing.isEmpty() && cov.unknownTags().isEmpty() ? "" : "; missing: " + missing
+                        + (cov.unknownTags().isEmpty() ? "" : "; unknown tags: " + cov.unknownTags().keySet())));
+        ctx.err().flush();
+    }
 
     @Override
     public String name() {
@@ -46,7 +74,7 @@ public final class CorpusPart implements ConformPart {
         int skipped = 0;
         List<String> problems = new ArrayList<>();
         AtomicLong done = new AtomicLong();
-        try (Progress progress = new Progress("corpus", files.size(), done, ctx.err(), 10)) {
+        try (Progress progress = new Progress("corpus", files.size(), done, ctx.err(), 50)) {
             for (Path p : files) {
                 Corpus.Checked c = Corpus.check(p);
                 boolean profileMatches = ctx.profile() == null || c.report().run() == null
@@ -79,6 +107,7 @@ public final class CorpusPart implements ConformPart {
                 done.incrementAndGet();
             }
         }
+        writeRuleCoverage(ctx, root);
         return new PartResult(name(), passed, failed, broken, skipped, problems);
     }
 }

@@ -70,7 +70,8 @@ public final class MatrixPart implements ConformPart {
             long start = System.currentTimeMillis();
             AtomicLong done = new AtomicLong();
             MatrixRunner.Summary sum;
-            try (Progress p = new Progress("matrix " + s.name(), s.to() - s.from(), done, ctx.err(), 10)) {
+            try (Progress p = new Progress("matrix " + s.name(), s.to() - s.from(), done, ctx.err(),
+                    Progress.twentieth(s.to() - s.from()))) {
                 sum = MatrixRunner.run(s.from(), s.to(), Runtime.getRuntime().availableProcessors(), s.cases(),
                         ReferenceWalk::evaluate, done, 3);
             }

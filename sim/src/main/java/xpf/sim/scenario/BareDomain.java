@@ -136,7 +136,7 @@ public final class BareDomain implements GuestDomain {
                 t.op("cr_write", "cr3", next.cr3(), "controls", VcpuControls.flags(next), "mode",
                         next.mode().wireName());
                 String missing = VcpuControls.unsupported(next, ctx.machine().spec());
-                if (missing != null || mmu.setControls(next) == Vectors.GP) {
+                if (missing != null || mmu.setControls(next, w.cr3() != null) == Vectors.GP) {
                     t.hardware("#GP", "cause", missing != null ? missing + " unsupported" : "PDPTE load");
                     yield new Outcome.ArchException(Vectors.GP, 0, null);
                 }

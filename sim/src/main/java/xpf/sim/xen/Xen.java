@@ -41,6 +41,11 @@ public final class Xen {
         return bugs.contains(id);
     }
 
+    /** Whether the seeded historic bug {@code b} is switched on for this run. */
+    public boolean bug(BugSwitch b) {
+        return bug(b.id());
+    }
+
     public Set<String> bugs() {
         return java.util.Collections.unmodifiableSet(bugs);
     }

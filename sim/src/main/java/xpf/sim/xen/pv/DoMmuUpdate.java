@@ -87,10 +87,10 @@ final class DoMmuUpdate {
             }
         }
         if (flushLinearPt) {
-            if (d.profile().flushAfterUpperPtChange() && !d.xen().bug("xsa-286")) {
+            if (d.profile().flushAfterUpperPtChange() && !d.xen().bug(PvBug.XSA_286)) {
                 d.flushAllTlbs("do_mmu_update: L2+ entry changed (flush_linear_pt)");
             } else {
-                d.trace().note("no TLB flush after the L2+ change (" + (d.xen().bug("xsa-286") ? "seeded XSA-286"
+                d.trace().note("no TLB flush after the L2+ change (" + (d.xen().bug(PvBug.XSA_286) ? "seeded XSA-286"
                         : "Xen " + d.profile().version()) + "): Xen's linear mappings may be stale");
             }
         }

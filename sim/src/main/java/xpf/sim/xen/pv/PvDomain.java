@@ -494,14 +494,9 @@ public final class PvDomain implements GuestDomain {
         } else {
             mfn = v.kernelMode || v.guestTableUser == 0 ? v.guestTable : v.guestTableUser;
         }
-        if (v.mmu.controls().cr3() == mfn << 12) {
-            // MOV to CR3 flushes non-global translations even when the value does not change (a 32-bit guest's
-            // new L3 goes into slot 0 of the same Xen L4).
-            v.mmu.tlb().flushNonGlobal();
-            v.mmu.pagingStructureCache().flushAll();
-        } else {
-            v.mmu.loadCr3(mfn << 12);
-        }
+        // MOV to CR3 flushes non-global translations even when the value does not change (a 32-bit guest's new L3
+        // goes into slot 0 of the same Xen L4).
+        v.mmu.loadCr3(mfn << 12);
     }
 
     /** {@code flush_tlb_mask(d->dirty_cpumask)}: every vCPU of the domain. */

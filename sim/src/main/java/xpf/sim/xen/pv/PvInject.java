@@ -46,7 +46,7 @@ final class PvInject {
         if (vector == Vectors.PF) {
             v.ctrlreg2 = cr2;
             v.vcpuInfoCr2 = cr2; // arch_set_cr2
-            if (!d.xen().bug("pv-u-bit")) {
+            if (!d.xen().bug(PvBug.PV_U_BIT)) {
                 ec &= ~PfErrorCode.U;
                 if (!guestKernelMode(v)) {
                     ec |= PfErrorCode.U;

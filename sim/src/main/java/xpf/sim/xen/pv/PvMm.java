@@ -282,7 +282,7 @@ final class PvMm implements PageRefs.TypeHooks {
 
     /** {@code linear_pt_count} bookkeeping exists (4.22) and is not switched off by the XSA-240 bug. */
     private boolean linearCounting() {
-        return d.profile().linearPtDepthLimited() && !d.xen().bug("xsa-240");
+        return d.profile().linearPtDepthLimited() && !d.xen().bug(PvBug.XSA_240);
     }
 
     /**
@@ -608,7 +608,7 @@ final class PvMm implements PageRefs.TypeHooks {
                 return Rc.EINVAL;
             }
             nl1e = adjustGuestL1e(nl1e);
-            long compared = d.xen().bug("xsa-182") ? Pte.P | Pte.RW : d.profile().l1FastPathCompared();
+            long compared = d.xen().bug(PvBug.XSA_182) ? Pte.P | Pte.RW : d.profile().l1FastPathCompared();
             if (!Pte.hasChanged(ol1e, nl1e, compared)) {
                 long w = commit(tableMfn, index, ol1e, nl1e, preserveAd);
                 traceMod(1, tableMfn, index, ol1e, w, Rc.OK, "fast path");
@@ -652,7 +652,7 @@ final class PvMm implements PageRefs.TypeHooks {
         long oe = readEntry(tableMfn, index);
         if (Pte.present(ne)) {
             long mask = disallowMask(level);
-            if (level == 2 && d.xen().bug("xsa-148")) {
+            if (level == 2 && d.xen().bug(PvBug.XSA_148)) {
                 mask &= ~Pte.PSE; // seeded XSA-148: PSE not in the L2 mask on the mod_l2_entry path
             }
             if ((ne & mask) != 0) {
@@ -660,13 +660,14 @@ final class PvMm implements PageRefs.TypeHooks {
                 traceMod(level, tableMfn, index, oe, ne, Rc.EINVAL, "bad flags");
                 return Rc.EINVAL;
             }
-            ne = adjustGuestUpper(level, ne);
-            long compared = d.xen().bug("xsa-182") ? Pte.P : d.profile().pdeFastPathCompared();
-            if (level == 2 && d.xen().bug("xsa-148")) {
+            // Xen's order (mod_lN_entry, 3.1 and 4.22): the fast-path comparison and get_page_from_lNe see the
+            // guest's value; adjust_guest_lNe (which adds US, and RW on a 32-bit L3) applies only to what is stored.
+            long compared = d.xen().bug(PvBug.XSA_182) ? Pte.P : d.profile().pdeFastPathCompared();
+            if (level == 2 && d.xen().bug(PvBug.XSA_148)) {
                 compared &= ~Pte.PSE; // seeded XSA-148: the fast path does not look at PSE
             }
             if (!Pte.hasChanged(oe, ne, compared)) {
-                long w = commit(tableMfn, index, oe, ne, preserveAd);
+                long w = commit(tableMfn, index, oe, adjustGuestUpper(level, ne), preserveAd);
                 traceMod(level, tableMfn, index, oe, w, Rc.OK, "fast path");
                 return Rc.OK;
             }
@@ -675,6 +676,7 @@ final class PvMm implements PageRefs.TypeHooks {
                 traceMod(level, tableMfn, index, oe, ne, rc, "get_page_from_l" + level + "e");
                 return rc;
             }
+            ne = adjustGuestUpper(level, ne);
         }
         long w = commit(tableMfn, index, oe, ne, preserveAd);
         putPageFromUpper(level, oe, tableMfn);

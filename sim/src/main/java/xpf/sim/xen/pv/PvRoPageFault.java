@@ -99,7 +99,7 @@ final class PvRoPageFault {
         PageInfo page = d.frameTable().get(mfn);
         boolean lockable = page != null && page.owner() == d.domid() && page.validated() && page.typeCount() > 0;
         boolean typeOk = page != null && (page.type() == PageType.L1_PAGE_TABLE
-                || (d.xen().bug("ptwr-l2") && page.type() == PageType.L2_PAGE_TABLE));
+                || (d.xen().bug(PvBug.PTWR_L2) && page.type() == PageType.L2_PAGE_TABLE));
         boolean refTaken = false;
         if (d.profile().ptwrUsesPageLock()) {
             refTaken = PageRefs.getPage(page, d.domid());

@@ -49,7 +49,7 @@ final class XenGuestAccess {
      */
     private Result access(PvVcpu v, long va, int size, long value, boolean write, XenSite site) {
         boolean whitelisted = site.hasExtable()
-                && !(d.pv32() && site == XenSite.BOUNCE_FRAME && d.xen().bug("xsa-183"));
+                && !(d.pv32() && site == XenSite.BOUNCE_FRAME && d.xen().bug(PvBug.XSA_183));
         xpf.model.x86.PagingControls guest = v.mmu.controls();
         xpf.model.x86.PagingControls xenCtl = guest.withSmap(d.xenSmap()).withAc(whitelisted);
         if (xenCtl.equals(guest)) {

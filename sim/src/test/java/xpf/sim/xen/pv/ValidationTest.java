@@ -25,6 +25,8 @@ import static xpf.sim.xen.pv.PvFixture.word;
 
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.ParameterizedTest;
 import xpf.model.scenario.Errno;
 import xpf.model.scenario.XenProfile;
 import xpf.sim.domain.ScenarioError;
@@ -204,5 +206,15 @@ class ValidationTest {
         PvFixture f = PvFixture.pv32();
         f.ptes.removeIf(p -> p.tableFrame() == L4 && p.index() == 3);
         assertThatThrownBy(f::run).isInstanceOf(ScenarioError.class).hasMessageContaining("[3]");
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(XenProfile.class)
+    @DisplayName("pv.4.7 32-bit PV L3 update: validated on the guest's value, stored with RW|US added (adjust_guest_l3e)")
+    void pv32L3UpdateValidatesTheGuestsValue(XenProfile profile) {
+        ScenarioRunner.Run r = PvFixture.pv32().profile(profile).run(mmuUpdate(pteAddr(L4, 1), e(L2, P)));
+        PvAssertions.assertThat(outcome(r, 0)).returned("mmu_update", 0);
+        assertThat(word(r, pteAddr(L4, 1)) & (P | RW | US)).isEqualTo(P | RW | US);
+        PvAssertions.assertThat(frame(r, L2)).hasType(PageType.L2_PAGE_TABLE, 2);
     }
 }
