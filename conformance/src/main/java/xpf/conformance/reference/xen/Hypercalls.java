@@ -340,8 +340,13 @@ final class Hypercalls {
                 }
                 return rc(0);
             }
-            case 8, 9, 18, 19, 20 -> throw new NotModelled("MMUEXT command " + r.cmd()
-                    + " (vCPU masks / global cache flush / superpages: not in the reference)");
+            case 19, 20 -> {
+                // MARK_SUPER / UNMARK_SUPER: "(obsolete)"; the superpage support they belonged to "existed
+                // 2009–2017" (§4.5), after 3.1 and before today: an unknown command in both profiles
+                return new EntryUpdates.Result(-Errno.ENOSYS, "pv.4.5");
+            }
+            case 8, 9, 18 -> throw new NotModelled("MMUEXT command " + r.cmd()
+                    + " (vCPU masks / global cache flush: not in the reference)");
             default -> {
                 return rc(-Errno.ENOSYS);   // unknown command
             }
@@ -359,6 +364,9 @@ final class Hypercalls {
             return rc(0);
         }
         if (mfn == current) {
+            if (!user && !s.pv32() && s.vcpu.kernelMode()) {
+                s.loadCr3(s.cr3());   // the same base is loaded again (a CR3 write: non-global entries go)
+            }
             return rc(0);
         }
         FrameType root = s.pv32() ? FrameType.L3 : FrameType.L4;
