@@ -75,6 +75,7 @@ final class Hypercalls {
             return Decided.hypercall("mmu_update", -Errno.ESRCH, 0, "pv.4.7", "bad FD → -ESRCH");
         }
         int done = 0;
+        String rule = "pv.4.7";
         for (MmuUpdate.Request r : m.requests()) {
             int cmd = (int) (r.ptr() & 7);
             long addr = r.ptr() & ~7L;
@@ -89,8 +90,9 @@ final class Hypercalls {
                         "request " + done + " refused");
             }
             done++;
+            rule = res.rule();
         }
-        return Decided.hypercall("mmu_update", 0, done, "pv.4.7", "every request done");
+        return Decided.hypercall("mmu_update", 0, done, rule, "every request done");
     }
 
     /**

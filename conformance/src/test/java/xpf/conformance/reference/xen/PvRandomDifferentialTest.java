@@ -81,7 +81,7 @@ class PvRandomDifferentialTest {
     @Test
     @DisplayName("random steps on every PV corpus state: reference and simulator agree on every modelled step")
     void randomStepsAgree() throws Exception {
-        int runsPerBase = Integer.getInteger("pv.random.runs", 6);
+        int runsPerBase = Integer.getInteger("pv.random.runs", 4);
         Random rnd = new Random(SEED);
         PvOracle oracle = new PvOracle();
         List<PvDifferential.Compared> disagreements = new ArrayList<>();
