@@ -15,7 +15,6 @@ import xpf.model.scenario.GuestAccess;
 import xpf.model.scenario.IdtSpec;
 import xpf.model.scenario.HostWrite;
 import xpf.model.scenario.Hypercall;
-import xpf.model.scenario.Insn;
 import xpf.model.scenario.Invlpg;
 import xpf.model.scenario.OutcomeClass;
 import xpf.model.scenario.OutcomeFields;
@@ -79,9 +78,6 @@ public final class BareOracle implements OutcomeOracle {
 
     private static Prediction controlWrite(BareDomainView d, BareDomainView.Vcpu v, ControlWrite w) {
         PagingMode mode = w.mode() != null ? w.mode() : v.controls().mode();
-        if (mode == PagingMode.PAE && (w.cr3() != null || w.mode() != null)) {
-            return Prediction.notModelled("a PAE PDPTE load (its #GP(0) on reserved bits)");
-        }
         if (mode == PagingMode.LONG5 && !d.machine().has(CpuFeature.LA57)) {
             return Prediction.notModelled("5-level paging without LA57");
         }
@@ -98,13 +94,49 @@ public final class BareOracle implements OutcomeOracle {
                 return Prediction.notModelled("setting " + f + " without the CPU feature");
             }
         }
+        if (mode == PagingMode.PAE && (w.cr3() != null || w.mode() != null)) {
+            long cr3 = w.cr3() != null ? w.cr3() : v.controls().cr3();
+            String bad = pdpteLoadFault(d.memory(), cr3, d.machine().maxPhyAddr());
+            if (bad != null) {
+                // §1.1b: "Failures to load the PDPTE registers ... cause #GP(0) and not page-fault exceptions";
+                // the write does not happen (the old CR3, mode and PDPTE registers stay)
+                try {
+                    BareRun run = new BareRun(d, v, (Integer) null);
+                    return fault(run, Vectors.GP, 0, null, "1.1b.pae-pdpte", bad);
+                } catch (NotModelled e) {
+                    return Prediction.notModelled(e.getMessage());
+                }
+            }
+            return ok("1.1b.pae-pdpte", "the PDPTE registers load (no present PDPTE has a reserved bit)");
+        }
         return ok("1.1f", "a control-register write completes (TLB effects show in later steps' views)");
     }
 
-    private static Prediction access(BareDomainView d, BareDomainView.Vcpu v, GuestAccess a) {
-        if (a.size() > 8 || a.insn() == Insn.MOVDQU) {
-            return Prediction.notModelled("16-byte accesses");
+    /** x86-paging.md §1.1b, PAE PDPTE: 63:M, 8:5 and 2:1 are reserved (checked only in a present entry). */
+    static long pdpteReserved(int maxPhyAddr) {
+        return ~((1L << maxPhyAddr) - 1) | 0x1E0L | 0x6L;
+    }
+
+    /**
+     * The PDPTE load of a MOV CR3 in PAE mode, or of a MOV CR0/CR4 entering PAE paging (x86-paging.md §1.1b): the
+     * four 8-byte entries at CR3[31:5] are read; the first present one with a reserved bit makes the load fail.
+     * Returns why it fails, or null when it loads.
+     */
+    static String pdpteLoadFault(SortedMap<Long, Long> memory, long cr3, int maxPhyAddr) {
+        long base = cr3 & 0xFFFF_FFE0L;
+        for (int i = 0; i < 4; i++) {
+            Long e = memory.get(base + 8L * i);
+            long pdpte = e == null ? 0 : e;
+            if ((pdpte & 1) != 0 && (pdpte & pdpteReserved(maxPhyAddr)) != 0) {
+                return "PDPTE " + i + " at 0x" + Long.toHexString(base + 8L * i) + " = 0x" + Long.toHexString(pdpte)
+                        + " has reserved bits 0x" + Long.toHexString(pdpte & pdpteReserved(maxPhyAddr))
+                        + ": the PDPTE load fails with #GP(0)";
+            }
         }
+        return null;
+    }
+
+    private static Prediction access(BareDomainView d, BareDomainView.Vcpu v, GuestAccess a) {
         BareRun run;
         try {
             run = new BareRun(d, v, a);
@@ -137,6 +169,9 @@ public final class BareOracle implements OutcomeOracle {
         }
         SequencedMap<String, String> f = new LinkedHashMap<>();
         if (a.kind() == AccessKind.READ) {
+            if (a.size() > 8) {
+                return Prediction.notModelled("the value of a 16-byte read (the outcome's value holds 8 bytes)");
+            }
             long value = 0;
             for (int i = 0; i < a.size(); i++) {
                 long la = a.va() + i;
@@ -230,6 +265,11 @@ public final class BareOracle implements OutcomeOracle {
         String rule = "1.1c";
 
         BareRun(BareDomainView d, BareDomainView.Vcpu v, GuestAccess a) {
+            this(d, v, a.cpl());
+        }
+
+        /** The vCPU with a step CPL ({@code null}: the vCPU's own, with its selectors). */
+        BareRun(BareDomainView d, BareDomainView.Vcpu v, Integer stepCpl) {
             this.d = d;
             this.v = v;
             this.c = v.controls();
@@ -237,8 +277,8 @@ public final class BareOracle implements OutcomeOracle {
                     d.machine().has(CpuFeature.PAGE1GB));
             this.entries = entries(d, v);
             this.lm = c.mode() == PagingMode.LONG4 || c.mode() == PagingMode.LONG5;
-            this.cpl = a.cpl() == null ? v.cpl() : a.cpl();
-            if (a.cpl() == null) {
+            this.cpl = stepCpl == null ? v.cpl() : stepCpl;
+            if (stepCpl == null) {
                 cs = v.cs();
                 ss = v.ss();
             } else if (cpl == 0 || cpl == 3) {

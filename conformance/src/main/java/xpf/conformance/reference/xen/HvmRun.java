@@ -272,15 +272,8 @@ final class HvmRun implements GuestDelivery.Cpu {
     // =============================================================================================================
 
     Prediction run() {
-        if (acc.size() > 8 || acc.insn() == Insn.MOVDQU) {
-            throw new NotModelled("16-byte accesses (movdqu)");
-        }
         if (shadow && (c.cr4Pke() || c.cr4Pks())) {
             throw new NotModelled("protection keys under shadow paging");
-        }
-        if (!modern && (c.cr4Smep() || c.cr4Smap() || c.cr4Pke() || c.cr4Pks())) {
-            throw new NotModelled("SMEP/SMAP/protection keys in xen-3.1 (Xen 3.1 predates them: it never offered "
-                    + "them to a guest)");
         }
         if ((v.rflags() & 0x100) != 0) {
             throw new NotModelled("single-stepping (EFLAGS.TF)");
@@ -347,11 +340,16 @@ final class HvmRun implements GuestDelivery.Cpu {
     private void perform(long va, long[] pageMa) {
         int size = acc.size();
         switch (acc.kind()) {
-            case READ -> readValue = readLinear(va, size, pageMa);
+            case READ -> {
+                if (size > 8) {
+                    throw new NotModelled("the value of a 16-byte read (the outcome's value holds 8 bytes)");
+                }
+                readValue = readLinear(va, size, pageMa);
+            }
             case FETCH -> {
             }
             case WRITE -> {
-                long old = readLinear(va, size, pageMa);
+                long old = readLinear(va, Math.min(size, 8), pageMa);
                 long nv = newValue(old);
                 if (acc.insn() != Insn.CMPXCHG || old == mask(acc.compare() == null ? 0 : acc.compare(), size)) {
                     writeLinear(va, size, nv, pageMa);
@@ -379,8 +377,16 @@ final class HvmRun implements GuestDelivery.Cpu {
         for (int i = 0; i < size; i++) {
             long a = va + i;
             long m = pageMa[(int) ((a >>> 12) - (va >>> 12))] | (a & 0xFFF);
-            writeByte(m, (int) (value >>> (8 * i)) & 0xFF);
+            writeByte(m, byteOf(value, i));
         }
+    }
+
+    /**
+     * Byte {@code i} of an instruction's operand value: a 16-byte store (movdqu) writes the scenario's 64-bit value
+     * zero-extended (docs/scenario-format.md "value ... fits size bytes").
+     */
+    static int byteOf(long value, int i) {
+        return i >= 8 ? 0 : (int) (value >>> (8 * i)) & 0xFF;
     }
 
     static long mask(long v, int size) {
@@ -1097,6 +1103,9 @@ final class HvmRun implements GuestDelivery.Cpu {
             // linear_read: an instruction fetch that lands in MMIO is X86EMUL_UNHANDLEABLE: the emulation fails
             trail.add("an instruction fetch from MMIO cannot be emulated");
             return false;
+        }
+        if (acc.size() > 8) {
+            throw new NotModelled("a 16-byte MMIO access (wider than the device model's registers)");
         }
         TreeMap<Integer, Long> regs = devRegs.get(dev.name());
         Long value = null;

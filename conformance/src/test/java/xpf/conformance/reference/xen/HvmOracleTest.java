@@ -16,6 +16,8 @@ import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 
+import xpf.model.scenario.GuestAccess;
+import xpf.model.scenario.Insn;
 import xpf.model.scenario.OutcomeClass;
 import xpf.model.x86.AccessKind;
 import xpf.model.xen.HvmDomainView;
@@ -224,6 +226,33 @@ class HvmOracleTest {
         }
 
         @Test
+        @DisplayName("hvm.3.F17 + hvm.3.E12 (hvm.7.17, XSA-477): a 16-byte movdqu store into a shadowed page table "
+                + "is emulated")
+        void f17SixteenBytes() {
+            // ec W|P at CPL 0 (the shadow entry of 0x600000 is read-only), the walk allows it, 0x1034 is a page
+            // table: emulate; 0x600010 is 16-byte aligned and inside one page: no unshadowing, OKAY
+            GuestAccess w = new GuestAccess(0x600010, AccessKind.WRITE, 16, (DATA << 12) | P | RW | US | A | D, null,
+                    false, false, Insn.MOVDQU, null);
+            expect(pageTableWrite(true).predict(w), OutcomeClass.EMULATED, "hvm.3.F17", "fixup=pt_write");
+            // the store writes the 64-bit value zero-extended: bytes 8..15 are 0
+            assertThat(HvmRun.byteOf(0x1122_3344_5566_7788L, 0)).isEqualTo(0x88);
+            assertThat(HvmRun.byteOf(0x1122_3344_5566_7788L, 7)).isEqualTo(0x11);
+            assertThat(HvmRun.byteOf(0x1122_3344_5566_7788L, 8)).isZero();
+            assertThat(HvmRun.byteOf(-1L, 15)).isZero();
+        }
+
+        @Test
+        @DisplayName("a 16-byte read that completes is not modelled (the outcome's value holds 8 bytes)")
+        void sixteenByteRead() {
+            TestGuest g = data(P | RW | US | A | D);
+            g.shadow(0x400000, (DATA << 12) | P | RW | US | A | D);
+            Prediction p = g.predict(new GuestAccess(0x400000, AccessKind.READ, 16, null, null, false, false,
+                    Insn.MOVDQU, null));
+            assertThat(p.modelled()).isFalse();
+            assertThat(p.reason()).contains("16-byte read");
+        }
+
+        @Test
         @DisplayName("hvm.3.F1: a W|P fault on the frame just emulated goes straight to the emulator")
         void f1() {
             TestGuest g = data(P | RW | US | A | D).kernel();
@@ -326,6 +355,37 @@ class HvmOracleTest {
             g.word(TestGuest.IDT + 16L * 14, 0);
             g.word(TestGuest.IDT + 16L * 8, 0);
             expect(g.predict(TestGuest.write(0x500000, 1)), OutcomeClass.TRIPLE_FAULT, null, "shutdown=reboot");
+        }
+
+        @Test
+        @DisplayName("hvm.3.4: the 3.1 walker checks no SMAP: a supervisor read of a user page that the hardware "
+                + "refuses (SMAP) is fixed again and again (a livelock reported as its first fix)")
+        void smapNotCheckedByXen31() {
+            // hardware: shadow entry present with U, CPL 0 data access, CR4.SMAP, AC=0 ⇒ #PF ec P; 3.1
+            // sh_page_fault: the walk reaches the leaf, no bail applies (ec.U=0, no write, no fetch), the gfn is
+            // RAM ⇒ propagate and return 1; the retry faults the same way until the step's exit limit
+            TestGuest g = data(P | RW | US | A | D).xen31().kernel();
+            g.smap = true;
+            g.shadow(0x400000, (DATA << 12) | P | RW | US | A | D);
+            expect(g.predict(TestGuest.read(0x400000)), OutcomeClass.FIXED, "hvm.3.4", "fixup=shadow_fixup");
+            // the same state in xen-4.22: the walk applies SMAP (§3.2) and F7 injects its error code (P)
+            TestGuest m = data(P | RW | US | A | D).kernel().deliveryShadowed();
+            m.smap = true;
+            m.shadow(0x400000, (DATA << 12) | P | RW | US | A | D);
+            expect(m.predict(TestGuest.read(0x400000)), OutcomeClass.INJECTED, "hvm.3.F7", "vector=14",
+                    "error_code=P", "cr2=0x400000");
+        }
+
+        @Test
+        @DisplayName("hvm.3.4: a 3.1 bail under SMAP injects the hardware error code (P|W), SMAP plays no part")
+        void smapWriteBailXen31() {
+            // hardware: a supervisor write through a read-only user shadow entry ⇒ ec W|P; 3.1: write to a non-RW
+            // mapping ⇒ bail with the unmodified hardware error code
+            TestGuest g = data(P | US | A | D).xen31().kernel().deliveryShadowed();
+            g.smap = true;
+            g.shadow(0x400000, (DATA << 12) | P | US | A | D);
+            expect(g.predict(TestGuest.write(0x400000, 1)), OutcomeClass.INJECTED, "hvm.3.4", "vector=14",
+                    "error_code=P|W", "cr2=0x400000");
         }
 
         @Test
@@ -447,6 +507,25 @@ class HvmOracleTest {
             expect(g.predict(TestGuest.write(0x500000, 1)), OutcomeClass.DOUBLE_FAULT, "1.1g", "vector=8",
                     "cr2=0x20ff8", "delivery.vector=8", "delivery.frame.base=0x30fd0");
         }
+    }
+
+    @Test
+    @DisplayName("fast enough to run after every step of a property run (prints µs per prediction)")
+    void fast() {
+        HvmDomainView fixed = data(P | RW | US | A | D).view();
+        HvmDomainView injected = new TestGuest().deliveryShadowed().view();
+        HvmDomainView hap = new TestGuest().hap().view();
+        HvmOracle o = new HvmOracle();
+        int n = 2000;
+        long t0 = System.nanoTime();
+        for (int i = 0; i < n; i++) {
+            o.predict(fixed, TestGuest.step(TestGuest.read(0x400000)));
+            o.predict(injected, TestGuest.step(TestGuest.write(0x500000, 1)));
+            o.predict(hap, TestGuest.step(TestGuest.write(0x500000, 1)));
+        }
+        double us = (System.nanoTime() - t0) / 1000.0 / (3 * n);
+        System.out.printf("HVM oracle: %.1f us per prediction%n", us);
+        assertThat(us).isLessThan(5000);
     }
 
     @Test
