@@ -230,4 +230,24 @@ class BareOracleTest {
         HvmOracleTest.expect(predict(view(List.of(), List.of(), null), bad), OutcomeClass.EXCEPTION, null,
                 "vector=14", "error_code=U", "cr2=0x1000");
     }
+
+    @Test
+    @DisplayName("fast enough to run after every step of a property run (prints µs per prediction)")
+    void fast() {
+        map(0, 0x5000, P | RW | US | A | D);
+        BareDomainView v = view(List.of(), List.of(), null);
+        BareOracle o = new BareOracle();
+        int n = 5000;
+        long t0 = 0;
+        for (int i = 0; i < 2 * n; i++) {
+            if (i == n) {
+                t0 = System.nanoTime();   // the first half warms up the JIT
+            }
+            o.predict(v, TestGuest.step(TestGuest.read(0x10)));
+            o.predict(v, TestGuest.step(TestGuest.write(0x3000, 1)));
+        }
+        double us = (System.nanoTime() - t0) / 1000.0 / (2 * n);
+        System.out.printf("bare oracle: %.1f us per prediction%n", us);
+        assertThat(us).isLessThan(5000);
+    }
 }
