@@ -45,8 +45,10 @@ import xpf.model.xen.DomainView;
  *   <li>the walk ({@link ReferenceWalk}, §1.1a-§1.1e) with the PAE PDPTE registers of the view;</li>
  *   <li>a read returns the bytes at the physical address.</li>
  * </ol>
- * A fault is an {@code exception} outcome; a vCPU with an IDT delivers it instead, which this view cannot show (no
- * IDT base, no registers): not modelled.
+ * A fault is an {@code exception} outcome, or, on a vCPU with an IDT, delivered through it ({@link GuestDelivery}).
+ * A control-register write completes, except the PAE PDPTE load of a MOV CR3 in PAE mode or of a write entering PAE
+ * paging, which faults with #GP(0) when a present PDPTE has a reserved bit (§1.1b, rule {@code 1.1b.pae-pdpte}).
+ * docs/reference-model-hvm.md describes the model.
  */
 public final class BareOracle implements OutcomeOracle {
 
