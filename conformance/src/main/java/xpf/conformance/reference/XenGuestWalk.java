@@ -245,6 +245,14 @@ public final class XenGuestWalk {
         return ErrorCodeRule.accessBits(c, a);
     }
 
+    /**
+     * §1.1b row "PAE | PDPTE | 63:M, 8:5, 2:1": the bits a present PDPTE may not have when the PDPTE registers are
+     * loaded (a set one fails the load with #GP(0)).
+     */
+    public static long pdpteLoadReserved(CpuConfig cpu) {
+        return ReservedBitTable.masksFor(cpu, true)[ReservedBitTable.Row.PAE_PDPTE.ordinal()];
+    }
+
     /** §1.1a: whether {@code va} is canonical in {@code mode}. */
     public static boolean canonical(PagingMode mode, long va) {
         return ReferenceWalk.isCanonical(mode, va);

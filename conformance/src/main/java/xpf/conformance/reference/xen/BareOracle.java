@@ -98,7 +98,8 @@ public final class BareOracle implements OutcomeOracle {
         }
         if (mode == PagingMode.PAE && (w.cr3() != null || w.mode() != null)) {
             long cr3 = w.cr3() != null ? w.cr3() : v.controls().cr3();
-            String bad = pdpteLoadFault(d.memory(), cr3, d.machine().maxPhyAddr());
+            String bad = pdpteLoadFault(d.memory(), cr3, new CpuConfig(d.machine().vendor(),
+                    d.machine().maxPhyAddr(), d.machine().has(CpuFeature.PAGE1GB)));
             if (bad != null) {
                 // §1.1b: "Failures to load the PDPTE registers ... cause #GP(0) and not page-fault exceptions";
                 // the write does not happen (the old CR3, mode and PDPTE registers stay)
@@ -114,24 +115,20 @@ public final class BareOracle implements OutcomeOracle {
         return ok("1.1f", "a control-register write completes (TLB effects show in later steps' views)");
     }
 
-    /** x86-paging.md §1.1b, PAE PDPTE: 63:M, 8:5 and 2:1 are reserved (checked only in a present entry). */
-    static long pdpteReserved(int maxPhyAddr) {
-        return ~((1L << maxPhyAddr) - 1) | 0x1E0L | 0x6L;
-    }
-
     /**
      * The PDPTE load of a MOV CR3 in PAE mode, or of a MOV CR0/CR4 entering PAE paging (x86-paging.md §1.1b): the
      * four 8-byte entries at CR3[31:5] are read; the first present one with a reserved bit makes the load fail.
      * Returns why it fails, or null when it loads.
      */
-    static String pdpteLoadFault(SortedMap<Long, Long> memory, long cr3, int maxPhyAddr) {
+    static String pdpteLoadFault(SortedMap<Long, Long> memory, long cr3, CpuConfig cpu) {
         long base = cr3 & 0xFFFF_FFE0L;
+        long reserved = XenGuestWalk.pdpteLoadReserved(cpu);
         for (int i = 0; i < 4; i++) {
             Long e = memory.get(base + 8L * i);
             long pdpte = e == null ? 0 : e;
-            if ((pdpte & 1) != 0 && (pdpte & pdpteReserved(maxPhyAddr)) != 0) {
+            if ((pdpte & 1) != 0 && (pdpte & reserved) != 0) {
                 return "PDPTE " + i + " at 0x" + Long.toHexString(base + 8L * i) + " = 0x" + Long.toHexString(pdpte)
-                        + " has reserved bits 0x" + Long.toHexString(pdpte & pdpteReserved(maxPhyAddr))
+                        + " has reserved bits 0x" + Long.toHexString(pdpte & reserved)
                         + ": the PDPTE load fails with #GP(0)";
             }
         }
