@@ -35,7 +35,8 @@ class ReferenceDifferentialTest {
     /** Not-modelled steps allowed per folder. */
     // svm 1: svm-pt-write-16-bytes.yaml#3 (a 16-byte movdqu write, XSA-477); x86 1: x86-1.1b-reserved-pae.yaml#11
     // (the #GP(0) of a PAE PDPTE load with reserved bits): neither is in the oracle's tables yet
-    static final Map<String, Integer> NOT_MODELLED_CEILING = Map.of("svm", 1, "vmx", 0, "hap", 0, "xsa", 0,
+    // vmx 1: regression-implicit-write-wp0-emulated.yaml#0 (the shadow emulator on an implicit access)
+    static final Map<String, Integer> NOT_MODELLED_CEILING = Map.of("svm", 1, "vmx", 1, "hap", 0, "xsa", 0,
             "examples", 0, "x86", 1, "extra", 0, "suspected", 0);
 
     /**
@@ -53,6 +54,16 @@ class ReferenceDifferentialTest {
         // gfn (known_gla) only after that walk succeeded and found no RAM (since 2d527ba310, 2019; before it too,
         // hvmemul_write ended in linear_write's hvm_copy first). A write through a read-only guest mapping is
         // therefore #PF(P|W), as the simulator says. The oracle's table is another helper's (branch ref-doc).
+        // Reference wrong, too: unshadowing a frame that is some vCPU's current top-level table. The emulate paths
+        // call shadow_remove_all_shadows = sh_remove_shadows(d, gmfn, 0 /* thorough */, 1 /* must succeed */); the
+        // top-level shadow is held by the vCPU's shadow_table reference (sh_set_toplevel_shadow), so only its pin
+        // goes, the frame stays PGC_shadowed_pt and "can't find all shadows of mfn" crashes the domain (common.c,
+        // tags 3.1.0-branched and HEAD). The oracle unshadows and predicts fixed / the next fault.
+        String inUseTop = "reference wrong: sh_remove_shadows(.., all=1) of a vCPU's in-use top-level table cannot "
+                + "remove its shadow and crashes the domain (common.c 'can't find all shadows of mfn')";
+        KNOWN.put("vmx/regression-unshadow-other-vcpu-top-level.yaml#0", inUseTop);
+        KNOWN.put("vmx/regression-user-write-to-own-top-level.yaml#0", inUseTop);
+        KNOWN.put("vmx/regression-xen31-delivery-write-to-page-table.yaml#1", inUseTop);
         KNOWN.put("suspected/s4-mmio-known-gfn.yaml#1", "S4 (reference wrong): handle_mmio_with_translation's known "
                 + "gfn is used only after linear_write's rights-checked hvm_copy_to_guest_linear walk; a write "
                 + "through a read-only mapping is #PF(P|W) as the simulator says");
