@@ -14,12 +14,18 @@ import xpf.sim.scenario.load.ScenarioLoader;
  * simulator (docs/reference-model-pv.md "Disagreements"), each pinned by a minimal scenario: the reference gives the
  * outcome the reference text asks for, the simulator still gives another. When the simulator is fixed this test
  * fails: remove the case here and its signature in {@link PvRandomDifferentialTest}.
+ *
+ * <p>Verdict (sim-fix): for the CMPXCHG case the reference model is wrong, not the simulator. Xen's
+ * {@code ptwr_emulated_update} (xen/arch/x86/pv/ro-page-fault.c, HEAD c447b73) validates the new PTE with
+ * {@code get_page_from_l1e} and returns X86EMUL_UNHANDLEABLE on refusal before {@code paging_cmpxchg_guest_entry}
+ * compares; the reference text's order is the same (§3.3 validation, then §3.4 commit with the compare). The case
+ * stays pinned until the oracle (branch ref-doc) validates first.
  */
 class PvSuspectedDeviationsTest {
 
     @Test
-    @DisplayName("pv.3.2: CMPXCHG whose compare fails completes (emulated, no store) even when its new PTE would be "
-            + "refused; the simulator validates first and forwards the #PF")
+    @DisplayName("pv.3.2: CMPXCHG whose compare fails and whose new PTE would be refused: the reference completes it, "
+            + "the simulator (like ro-page-fault.c) validates first and forwards the #PF; reference wrong")
     void cmpxchgValidatesBeforeCompare() {
         Path p = Path.of("src/test/resources/pv-reference/pv-ptwr-cmpxchg-compare-fails-invalid-new.yaml");
         List<PvDifferential.Compared> cs = PvDifferential.run(new PvOracle(), p, ScenarioLoader.load(p).scenario());
@@ -27,7 +33,8 @@ class PvSuspectedDeviationsTest {
         PvDifferential.Compared c = cs.get(0);
         assertThat(c.predicted().outcome()).isEqualTo(OutcomeClass.EMULATED);
         assertThat(c.predicted().reason()).contains("would be refused");
-        assertThat(c.actual().outcomeClass()).as("simulator still deviates").isEqualTo(OutcomeClass.DELIVERED);
+        assertThat(c.actual().outcomeClass()).as("simulator validates before the compare (as Xen does)")
+                .isEqualTo(OutcomeClass.DELIVERED);
         assertThat(PvRandomDifferentialTest.SuspectedSimulatorDeviation.classify(c))
                 .isEqualTo(PvRandomDifferentialTest.SuspectedSimulatorDeviation.CMPXCHG_VALIDATES_BEFORE_COMPARE);
     }

@@ -32,6 +32,12 @@ public abstract class HvmArch {
     /** {@code hvm_funcs.event_pending}: EVENTINJ.V / VM_ENTRY_INTR_INFO valid. */
     public abstract boolean eventPending();
 
+    /**
+     * {@code hvm_event_injection_faulted} (3.1): the exit interrupted an event delivery (SVM: EXITINTINFO.V; VMX:
+     * IDT-vectoring information valid).
+     */
+    public abstract boolean eventInjectionFaulted();
+
     /** Whether the hardware exits on exception {@code vector} with error code {@code ec}. */
     public abstract boolean intercepts(int vector, int ec);
 

@@ -317,6 +317,11 @@ public final class HvmDomain implements GuestDomain {
         return profile.paging().shadowTrace() && param("xentrace_shadow", 1) != 0;
     }
 
+    /** The domain's vCPUs, read-only. */
+    public List<HvmVcpu> vcpus() {
+        return java.util.Collections.unmodifiableList(vcpus);
+    }
+
     public HvmVcpu vcpu(int i) {
         return vcpus.get(i);
     }

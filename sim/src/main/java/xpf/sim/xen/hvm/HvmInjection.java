@@ -57,14 +57,18 @@ public final class HvmInjection {
 
     /**
      * {@code hvm_triple_fault}: {@code domain_shutdown} with HVM_PARAM_TRIPLE_FAULT_REASON (param
-     * {@code triple_fault_reason}, default SHUTDOWN_reboot). In xen-3.1 a triple fault crashed the domain.
+     * {@code triple_fault_reason}, default SHUTDOWN_reboot). xen-3.1 has no such parameter: it always does
+     * {@code domain_shutdown(d, SHUTDOWN_reboot)} ("invoking HVM system reset"; hvm.c of tag 3.1.0-branched, added
+     * Jan 2007 by 5c9548534e). Fixed (rule hvm.4): the model used to crash the domain in 3.1, which is 3.0.4's
+     * behaviour (xen-hvm-fault-path.md §2.5, §4).
      */
     @XenFunction(symbol = "hvm_triple_fault", file = "xen/arch/x86/hvm/hvm.c", version = "3.1, 4.22")
     public static void hvmTripleFault(HvmVcpu v, String cause, Trace t) {
         HvmDomain d = v.domain();
-        if (d.profile().tripleFaultCrashes()) {
-            t.call("hvm_triple_fault", "result", "domain_crash", "cause", cause);
-            d.shutdown("crash", cause, t);
+        if (!d.profile().tripleFaultReasonParam()) {
+            t.call("hvm_triple_fault", "reason", shutdownName(1), "cause", cause,
+                    "log", "Triple fault on VCPU" + v.vcpuId() + " - invoking HVM system reset.");
+            d.shutdown(shutdownName(1), cause, t);
             return;
         }
         long reason = d.param("triple_fault_reason", 1);

@@ -13,8 +13,8 @@ import xpf.sim.xen.mm.PagingProfile;
  *                          injection overwrites whatever was pending (SVM asserted nothing was pending)
  * @param svmRequeue        how SVM re-queues an event interrupted by the exit (EXITINTINFO)
  * @param vmxRequeue        how VMX re-injects the IDT-vectoring event
- * @param tripleFaultCrashes a triple fault crashes the domain instead of {@code domain_shutdown} with the
- *                          HVM_PARAM_TRIPLE_FAULT_REASON reason
+ * @param tripleFaultReasonParam {@code hvm_triple_fault} shuts the domain down with the HVM_PARAM_TRIPLE_FAULT_REASON
+ *                          reason (since 2013); without it (3.1) always with SHUTDOWN_reboot
  * @param asidFlushAfterFix SVM: every fixed shadow fault assigns a new ASID (a full guest TLB flush)
  * @param hap               hardware-assisted paging exists (NPT/EPT came after 3.1)
  * @param trapMask          {@code HVM_TRAP_MASK}: exceptions always intercepted (#DB and #AC since XSA-156)
@@ -23,7 +23,7 @@ import xpf.sim.xen.mm.PagingProfile;
  * @param svmInjectSymbol   the SVM injection function's name in this version
  */
 public record HvmProfile(String name, PagingProfile paging, boolean combineExceptions, Requeue svmRequeue,
-        Requeue vmxRequeue, boolean tripleFaultCrashes, boolean asidFlushAfterFix, boolean hap, int trapMask,
+        Requeue vmxRequeue, boolean tripleFaultReasonParam, boolean asidFlushAfterFix, boolean hap, int trapMask,
         boolean modernTrace, String svmInjectSymbol) {
 
     /** When and which interrupted events are put back for re-delivery. */
@@ -43,14 +43,15 @@ public record HvmProfile(String name, PagingProfile paging, boolean combineExcep
     /** Xen 3.1 (3.1.0-branched, May 2007): the seed mail's era. */
     public static final HvmProfile XEN_3_1 = new HvmProfile("xen-3.1",
             new PagingProfile("xen-3.1", false, false, false, true, false, false, false, false, false, false, true,
-                    false),
-            false, Requeue.INTR_ASSIST_EXT_INTR_ONLY, Requeue.INTR_ASSIST_UNLESS_INJECTED, true, true, false, BIT_MC,
+                    false, true),
+            false, Requeue.INTR_ASSIST_EXT_INTR_ONLY, Requeue.INTR_ASSIST_UNLESS_INJECTED, false, true, false, BIT_MC,
             false, "svm_inject_exception");
 
     /** Xen 4.22 (current). */
     public static final HvmProfile XEN_4_22 = new HvmProfile("xen-4.22",
-            new PagingProfile("xen-4.22", true, true, true, false, true, true, true, true, true, true, true, true),
-            true, Requeue.EXIT_HANDLER_NEEDS_REINJECTION, Requeue.EXIT_HANDLER_NEEDS_REINJECTION, false, false, true,
+            new PagingProfile("xen-4.22", true, true, true, false, true, true, true, true, true, true, true, true,
+                    false),
+            true, Requeue.EXIT_HANDLER_NEEDS_REINJECTION, Requeue.EXIT_HANDLER_NEEDS_REINJECTION, true, false, true,
             BIT_DB | BIT_AC | BIT_MC, true, "svm_inject_event");
 
     public static HvmProfile of(XenProfile p) {

@@ -130,6 +130,16 @@ public final class HvmVcpu implements ShadowVcpu {
     }
 
     @Override
+    public boolean eventInjectionFaulted() {
+        return arch.eventInjectionFaulted();
+    }
+
+    @Override
+    public java.util.List<HvmVcpu> domainVcpus() {
+        return domain.vcpus();
+    }
+
+    @Override
     public MmioResult handleMmioWithTranslation(long va, long gfn, GuestAccess insn, boolean emulatorFails,
             Trace t) {
         return HvmEmulate.handleMmioWithTranslation(this, va, gfn, insn, emulatorFails, t);

@@ -21,16 +21,20 @@ package xpf.sim.xen.mm;
  * @param prefetch               SHOPT_PREFETCH: neighbouring guest L1 entries are shadowed after a fault
  * @param limitShadowPaddrBits   the XSA-173 fix: a shadowed guest's MAXPHYADDR is at most 44, so every superpage
  *                               gfn fits the 32-bit backpointer
+ * @param emulateChecksInjectionFaulted the emulate path first asks {@code hvm_event_injection_faulted} (the exit
+ *                               interrupted an event delivery: IDT-vectoring info / EXITINTINFO valid) and unshadows;
+ *                               3.1 (multi.c of 3.1.0-branched). Modern Xen asks {@code hvm_event_pending} (E5) after
+ *                               the user-mode check instead.
  */
 public record PagingProfile(String name, boolean walkChecksReservedBits, boolean walkChecksRights,
         boolean walkSetsAccessedDirty, boolean gnpFastPath, boolean fastEmulation, boolean pfecImplicit,
         boolean walkPatchesErrorCodeP, boolean cr0WpEmulation, boolean p2mTypeChecks, boolean shadowTrace,
-        boolean prefetch, boolean limitShadowPaddrBits) {
+        boolean prefetch, boolean limitShadowPaddrBits, boolean emulateChecksInjectionFaulted) {
 
     /** The same profile, for walks that only translate (validation, prefetch, invariant checks): no rights checks. */
     public PagingProfile translateOnly() {
         return new PagingProfile(name, walkChecksReservedBits, false, walkSetsAccessedDirty, gnpFastPath,
                 fastEmulation, pfecImplicit, walkPatchesErrorCodeP, cr0WpEmulation, p2mTypeChecks, shadowTrace,
-                prefetch, limitShadowPaddrBits);
+                prefetch, limitShadowPaddrBits, emulateChecksInjectionFaulted);
     }
 }

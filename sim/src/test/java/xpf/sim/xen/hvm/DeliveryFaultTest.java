@@ -82,10 +82,14 @@ class DeliveryFaultTest {
 
     @ParameterizedTest
     @EnumSource(value = DomainKind.class, names = {"HVM_SVM", "HVM_VMX"})
-    @DisplayName("hvm.1.5/2.5 xen-3.1: a triple-fault exit crashes the domain")
-    void xen31ShutdownExitCrashes(DomainKind k) {
-        ScenarioRunner.Run r = pfOnUnmapped(of(k).xen(XenProfile.XEN_3_1).absentGates(8, 14));
-        Expect.step(r, 0, OutcomeClass.TRIPLE_FAULT, "shutdown", "crash", "cause", "shutdown_exit");
+    @DisplayName("hvm.4.triple-exit xen-3.1: a triple-fault exit reboots the domain (hvm_triple_fault of 3.1.0-branched)")
+    void xen31ShutdownExitReboots(DomainKind k) {
+        // Regression: the model crashed the domain (3.0.4's exit_and_crash); 3.1 already had hvm_triple_fault with
+        // domain_shutdown(d, SHUTDOWN_reboot) (5c9548534e, Jan 2007), and no HVM_PARAM_TRIPLE_FAULT_REASON yet.
+        ScenarioRunner.Run r = pfOnUnmapped(of(k).xen(XenProfile.XEN_3_1).absentGates(8, 14)
+                .param("triple_fault_reason", 3));
+        Expect.step(r, 0, OutcomeClass.TRIPLE_FAULT, "shutdown", "reboot", "cause", "shutdown_exit");
+        assertThat(r.trace().render()).contains("invoking HVM system reset");
     }
 
     @ParameterizedTest

@@ -80,6 +80,12 @@ public final class Svm extends HvmArch {
         return IntInfo.decode(vmcb.eventInj).valid();
     }
 
+    /** {@code svm_event_injection_faulted} (3.1): EXITINTINFO.V. */
+    @Override
+    public boolean eventInjectionFaulted() {
+        return IntInfo.decode(vmcb.exitIntInfo).valid();
+    }
+
     @Override
     public long guestVisibleCr2() {
         return vmcb.cr2;
@@ -245,8 +251,7 @@ public final class Svm extends HvmArch {
             return svmDoNestedPgfault(gpa, ec, insn, knobs, log, t);
         }
         if (exitcode == SvmExitCode.VMEXIT_SHUTDOWN) {
-            t.call("svm_vmexit_handler.shutdown", "log", profile.tripleFaultCrashes() ? "Guest shutdown exit"
-                    : "triple fault");
+            t.call("svm_vmexit_handler.shutdown", "log", "triple fault");
             HvmInjection.hvmTripleFault(v, "shutdown_exit", t);
             return false;
         }

@@ -42,6 +42,8 @@ public final class Vmx extends HvmArch {
     private long deferredIdtvEc;
     /** 3.1's {@code vector_injected}: Xen injected something since the last exit. */
     private boolean vectorInjected;
+    /** %cr2 was written by the processor while the guest ran (no exit since): guest_cr2 is behind it. */
+    private boolean cr2WrittenInGuest;
 
     public Vmx(HvmVcpu v) {
         super(v);
@@ -93,6 +95,12 @@ public final class Vmx extends HvmArch {
         return IntrInfo.decode(vmcs.entryIntrInfo).valid();
     }
 
+    /** {@code vmx_event_injection_faulted} (3.1): IDT-vectoring information valid. */
+    @Override
+    public boolean eventInjectionFaulted() {
+        return IntrInfo.decode(vmcs.idtVectoringInfo).valid();
+    }
+
     @Override
     public long guestVisibleCr2() {
         return vmcs.hwCr2;
@@ -101,6 +109,7 @@ public final class Vmx extends HvmArch {
     @Override
     public void hardwareWritesCr2(long cr2) {
         vmcs.hwCr2 = cr2;
+        cr2WrittenInGuest = true;
     }
 
     @Override
@@ -145,6 +154,14 @@ public final class Vmx extends HvmArch {
     public void run(GuestAccess insn, Knobs knobs, StepLog log, Trace t) {
         GuestAccess pending = insn;
         boolean first = true;
+        if (cr2WrittenInGuest) {
+            // The processor wrote %cr2 while the guest ran (a #PF it delivered itself, HAP); the exit that hands this
+            // step to Xen reads %cr2 into guest_cr2 before anything else (vmx_asm_vmexit_handler, entry.S,
+            // xen-hvm-fault-path.md §2.3 step 1), so the value Xen loads back before the next VM entry is the
+            // guest's. Fixed (rule hvm.2.3): the model loaded its stale guest_cr2 over it.
+            v.setGuestCr2(vmcs.hwCr2);
+            cr2WrittenInGuest = false;
+        }
         for (int exits = 0;; exits++) {
             if (!v.domain().alive()) {
                 return;
@@ -191,6 +208,7 @@ public final class Vmx extends HvmArch {
                     encodeExit(e.exit(), first ? knobs.pendingEvent() : null);
                     first = false;
                     v.setGuestCr2(vmcs.hwCr2); // vmx_asm_vmexit_handler: %cr2 → guest_cr2 at once
+                    cr2WrittenInGuest = false;
                     if (vmxVmexitHandler(pending, knobs, log, t)) {
                         pending = null;
                     }

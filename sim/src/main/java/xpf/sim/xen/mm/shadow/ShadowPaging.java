@@ -36,9 +36,10 @@ import xpf.sim.xen.mm.walk.GuestWalker;
  * CR3 / INVLPG / paging-mode hooks.
  *
  * <p>Simplifications, stated once: out-of-sync L1s (OOS) are compiled in but no L1 is ever unsynced (F2a, F15 and
- * resyncs never trigger; F6 applies); the vTLB (F10), the recursive-lock check (F3) and the concurrent-change
- * re-walks (F13) have nothing to do single-threaded; the early-unshadow heuristic and the PAE "emulate up to four more
- * instructions" (E11) are not modelled; single-step (E10) never happens.
+ * resyncs never trigger; F6 applies); the vTLB (F10) holds only the entry of the fault being handled (the emulator's
+ * translations of the faulting page hit it; entries of earlier faults are not kept); the recursive-lock check (F3)
+ * and the concurrent-change re-walks (F13) have nothing to do single-threaded; the early-unshadow heuristic and the
+ * PAE "emulate up to four more instructions" (E11) are not modelled; single-step (E10) never happens.
  */
 public final class ShadowPaging {
 
@@ -102,6 +103,14 @@ public final class ShadowPaging {
     private final ShadowTables tables;
     private final Map<Integer, FastEmulation> fast = new TreeMap<>();
     private int pathFlags;
+    /**
+     * The vTLB entry of the fault being handled (F10 {@code vtlb_insert(v, va >> PAGE_SHIFT, gfn, ec | P)}): the
+     * emulator's own translations of that page hit it ({@code sh_gva_to_gfn} looks the vTLB up first: any entry whose
+     * pfec covers the requested bits). -1 when none.
+     */
+    private long vtlbVpn = -1;
+    private long vtlbGfn;
+    private int vtlbPfec;
     /** TRC_SHADOW is in the xentrace mask (the profile has the records, and the domain traces them). */
     private boolean tracing;
 
@@ -178,10 +187,15 @@ public final class ShadowPaging {
         FastEmulation fe = fast(v);
         long vpn = (gm == PagingMode.LONG4 || gm == PagingMode.LONG5 ? va : va & 0xFFFFFFFFL) >>> 12;
 
+        vtlbVpn = -1;
         // F1: SHOPT_FAST_EMULATION.
         if (profile.fastEmulation() && fe.lastWriteEmulOk && vpn == fe.frame) {
             if (ec == (PfErrorCode.W | PfErrorCode.P)) {
                 t.call("sh_page_fault.fast_emulation", "frame", vpn << 12, "mfn", fe.mfn);
+                // the slow-path fault that emulated this frame last time left its vTLB entry (W|P)
+                vtlbVpn = vpn;
+                vtlbGfn = gfnOf(fe.mfn);
+                vtlbPfec = PfErrorCode.W | PfErrorCode.P;
                 return emulate(v, EmulateCause.PT_WRITE, fe.mfn, va, ec, 0, insn, emulatorFails, t, true);
             }
             fe.lastWriteEmulOk = false;
@@ -257,6 +271,10 @@ public final class ShadowPaging {
             t.call("get_gfn", "gfn", gw.gfn(), "type", target.type().wireName(), "result", "bad_gfn");
             return notShadow(v, gw, va, ec, t);
         }
+        // F10: vtlb_insert (what the emulator's translations of this page will find).
+        vtlbVpn = vpn;
+        vtlbGfn = gw.gfn();
+        vtlbPfec = (ec | PfErrorCode.P) & 0xFFFF;
         // F11: shadow_prealloc.
         if (shadowOom) {
             v.domainCrash("shadow_prealloc", "shadow_prealloc failed: out of shadow memory", t);
@@ -273,8 +291,8 @@ public final class ShadowPaging {
         // F12: gw_remove_write_accesses on the guest tables below the top level.
         long top = topMfn(v);
         for (long table : gw.tableMfns()) {
-            if (table == top) {
-                continue; // protected since sh_update_cr3
+            if (table == top && tables.isPageTable(table)) {
+                continue; // protected since sh_update_cr3 (a top level unshadowed meanwhile is protected again here)
             }
             int n = tables.removeWriteAccess(table);
             if (n > 0) {
@@ -386,23 +404,26 @@ public final class ShadowPaging {
             GuestAccess insn, boolean emulatorFails, Trace t, boolean fromFastPath) {
         PagingMode gm = v.guestMode();
         long gfn = gfnOf(gmfn);
+        // 3.1: "if we are in the middle of injecting an exception or interrupt then we should not emulate"
+        // (hvm_event_injection_faulted, checked first; multi.c of tag 3.1.0-branched). Fixed (rule hvm.3.4): the
+        // model asked the modern hvm_event_pending here, which 3.1's deferred re-queue leaves clear, so it emulated
+        // a delivery's write (and the emulator had no instruction: NullPointerException).
+        if (profile.emulateChecksInjectionFaulted() && v.eventInjectionFaulted()) {
+            return unshadowAndRetry(v, gmfn, gfn, va, ec, "event_pending", ShadowTrace.EMULATE_UNSHADOW_EVTINJ,
+                    "unshadow_evtinj", t);
+        }
         // E2: a user-mode write to a guest page table: the page is no longer treated as one.
         if (cause != EmulateCause.RO_TYPE && !fromFastPath && (ec & PfErrorCode.U) != 0) {
-            int n = tables.removeAllShadows(gmfn, Set.of(topMfn(v)));
-            t.call("shadow_remove_all_shadows", "mfn", gmfn, "dropped", n, "why", "user_write");
-            if (tracing) {
-                ShadowTrace.gfnVaFlags(t, ShadowTrace.EMULATE_UNSHADOW_USER, gm, gfn, va, pathFlags);
-            }
-            return Result.fixed(ec, "unshadow_user");
+            return unshadowAndRetry(v, gmfn, gfn, va, ec, "user_write", ShadowTrace.EMULATE_UNSHADOW_USER,
+                    "unshadow_user", t);
         }
         // E5: the fault happened during event delivery: unshadow, the event is redelivered on entry.
-        if (v.eventPending()) {
-            int n = tables.removeAllShadows(gmfn, Set.of(topMfn(v)));
-            t.call("shadow_remove_all_shadows", "mfn", gmfn, "dropped", n, "why", "event_pending");
-            if (tracing) {
-                ShadowTrace.gfnVaFlags(t, ShadowTrace.EMULATE_UNSHADOW_EVTINJ, gm, gfn, va, pathFlags);
+        if (!profile.emulateChecksInjectionFaulted() && v.eventPending()) {
+            if (fromFastPath) {
+                fast(v).lastWriteEmulOk = false;
             }
-            return Result.fixed(ec, "unshadow_evtinj");
+            return unshadowAndRetry(v, gmfn, gfn, va, ec, "event_pending", ShadowTrace.EMULATE_UNSHADOW_EVTINJ,
+                    "unshadow_evtinj", t);
         }
         // E6: x86_emulate with the shadow's memory callbacks.
         EmulateOps ops = new EmulateOps(v, t);
@@ -421,13 +442,13 @@ public final class ShadowPaging {
             rc = EmulResult.UNHANDLEABLE; // E7'
         }
         if (rc == EmulResult.UNHANDLEABLE) {
-            // E8
-            int n = tables.removeAllShadows(gmfn, Set.of(topMfn(v)));
-            t.call("shadow_remove_all_shadows", "mfn", gmfn, "dropped", n, "why", "unhandleable");
-            if (tracing) {
-                ShadowTrace.gfnVaFlags(t, ShadowTrace.EMULATE_UNSHADOW_UNHANDLED, gm, gfn, va, pathFlags);
+            // E8. A failed fast emulation (F1) forgets the frame (last_write_emul_ok = 0), so the next fault takes
+            // the slow path. Fixed (rule hvm.3.F1): the model kept the flag and re-entered the failing emulation.
+            if (fromFastPath) {
+                fast(v).lastWriteEmulOk = false;
             }
-            return Result.fixed(ec, "unshadow_unhandled");
+            return unshadowAndRetry(v, gmfn, gfn, va, ec, "unhandleable", ShadowTrace.EMULATE_UNSHADOW_UNHANDLED,
+                    "unshadow_unhandled", t);
         }
         if (rc == EmulResult.RETRY) {
             return Result.fixed(ec, "emulate_retry");
@@ -454,6 +475,53 @@ public final class ShadowPaging {
             }
         }
         return -1;
+    }
+
+    /**
+     * {@code shadow_remove_all_shadows} (= {@code sh_remove_shadows(d, gmfn, 0, 1)}, "must succeed") for the emulate
+     * paths, then the fixup: the guest retries. A frame that is some vCPU's current top-level table keeps its
+     * top-level shadow (the vCPU holds a reference: only the pin goes), so the frame stays a shadowed page table and
+     * Xen's "can't find all shadows of mfn" check crashes the domain (common.c {@code sh_remove_shadows}, tags
+     * 3.1.0-branched and 4.22 alike). Fixed (rule hvm.3.E8, isolation): the model only spared the current vCPU's
+     * top level, so unshadowing another vCPU's top-level table let the writer map it writable, and the owner's next
+     * fault re-promoted it under that writable mapping.
+     */
+    private Result unshadowAndRetry(ShadowVcpu v, long gmfn, long gfn, long va, int ec, String why, int traceEvent,
+            String fixup, Trace t) {
+        if (shadowRemoveAllShadows(v, gmfn, why, t)) {
+            return new Result(0, ec, Kind.CRASHED, null, null);
+        }
+        if (tracing) {
+            ShadowTrace.gfnVaFlags(t, traceEvent, v.guestMode(), gfn, va, pathFlags);
+        }
+        return Result.fixed(ec, fixup);
+    }
+
+    /** {@code shadow_remove_all_shadows}: true when the domain was crashed (an in-use top level, see above). */
+    @XenFunction(symbol = "sh_remove_shadows", file = "xen/arch/x86/mm/shadow/common.c", version = "3.1, 4.22",
+            formerly = {"shadow_remove_all_shadows"})
+    private boolean shadowRemoveAllShadows(ShadowVcpu v, long gmfn, String why, Trace t) {
+        Set<Long> inUse = topLevelsInUse(v);
+        int n = tables.removeAllShadows(gmfn, inUse);
+        t.call("shadow_remove_all_shadows", "mfn", gmfn, "dropped", n, "why", why);
+        if (inUse.contains(gmfn) && tables.isPageTable(gmfn)) {
+            v.domainCrash("sh_remove_shadows", "can't find all shadows of mfn 0x" + Long.toHexString(gmfn)
+                    + " (a vCPU's top-level shadow is in use)", t);
+            return true;
+        }
+        return false;
+    }
+
+    /** The top-level guest tables of every vCPU of the domain ({@code for_each_vcpu ... guest_table}). */
+    private Set<Long> topLevelsInUse(ShadowVcpu v) {
+        Set<Long> out = new java.util.TreeSet<>();
+        for (ShadowVcpu o : v.domainVcpus()) {
+            long top = topMfn(o);
+            if (top >= 0) {
+                out.add(top);
+            }
+        }
+        return out;
     }
 
     /** The machine frame of the vCPU's current top-level guest table (-1 if unpaged or PAE). */
@@ -492,13 +560,26 @@ public final class ShadowPaging {
             return raised;
         }
 
+        /**
+         * The shadow emulator's own walks are supervisor walks: {@code emulate_gva_to_mfn} walks with P|W and
+         * {@code hvm_read} with P (shadow/hvm.c, 4.22; 3.1's {@code emulate_map_dest} reports P|W without U as
+         * well). Fixed (rule hvm.3.E7): the model added U at CPL 3, so an implicit supervisor write at CPL 3 that
+         * F20 (CR0.WP=0) emulates was refused as a user write (#PF P|W|U on a page the guest may write).
+         */
         private int walkFlags(boolean write) {
-            return (write ? PfErrorCode.W : 0) | (v.cpl() == 3 ? PfErrorCode.U : 0);
+            return write ? PfErrorCode.W : 0;
         }
 
         /** {@code emulate_gva_to_mfn}: a fresh guest walk; its failure is the emulator's #PF. */
         @XenFunction(symbol = "emulate_gva_to_mfn", file = "xen/arch/x86/mm/shadow/hvm.c", version = "4.22")
         private P2mEntry gvaToMfn(long va, boolean write) {
+            int want = PfErrorCode.P | (write ? PfErrorCode.W : 0);
+            PagingMode m = v.guestMode();
+            long page = (m == PagingMode.LONG4 || m == PagingMode.LONG5 ? va : va & 0xFFFFFFFFL) >>> 12;
+            if (vtlbVpn >= 0 && page == vtlbVpn && (vtlbPfec & want) == want) {
+                // vtlb_lookup hit: the translation the fault's own walk made (no new rights check)
+                return p2m.getGfnTypeAccess(vtlbGfn, write ? P2m.Query.ALLOC_UNSHARE : P2m.Query.ALLOC);
+            }
             GuestWalk gw = GuestWalker.guestWalkTables(v.walkContext(), p2m, mem, va, walkFlags(write), true);
             if (!gw.ok()) {
                 int pfec = bug("pfec-implicit-leak") ? gw.pfec() : gw.archPfec();
@@ -557,9 +638,16 @@ public final class ShadowPaging {
                     return EmulResult.EXCEPTION;
                 }
                 if (e.type().isDiscardWrite()) {
+                    // sh_emulate_map_dest: READONLY_GFN → MAPPING_SILENT_FAIL, i.e. X86EMUL_OKAY with nothing
+                    // written: the whole write is dropped, a page after the discard-write one is never translated,
+                    // and a cmpxchg (XCHG, LOCK'd RMW) reports success without comparing (shadow/hvm.c,
+                    // hvm_emulate_write / hvm_emulate_cmpxchg). Fixed (rule hvm.3.F19): the model skipped only this
+                    // chunk (then translated the next page, #PF) and a RMW saw a failed compare (RETRY for ever).
                     t.call("sh_emulate_map_dest", "gfn", e.gfn(), "result", "write_discarded");
-                    done += chunk;
-                    continue;
+                    if (cmpxchg && observed != null) {
+                        observed[0] = old;
+                    }
+                    return EmulResult.OKAY;
                 }
                 if (!e.type().isRam() || !e.mfnValid() || e.type() == P2mType.IOREQ_SERVER) {
                     return EmulResult.UNHANDLEABLE;
@@ -570,9 +658,10 @@ public final class ShadowPaging {
             }
             if (misaligned) {
                 // Misaligned or page-crossing writes unshadow their target page(s).
+                // sh_remove_shadows(d, mfn, 0, 0): "can fail", so an in-use top level stays (no domain crash).
                 for (long[] p : pieces) {
                     if (tables.isPageTable(p[2])) {
-                        tables.removeAllShadows(p[2], Set.of(topMfn(v)));
+                        tables.removeAllShadows(p[2], topLevelsInUse(v));
                         t.call("shadow_remove_all_shadows", "mfn", p[2], "why", "misaligned_write");
                     }
                 }

@@ -33,6 +33,15 @@ public interface ShadowVcpu {
     /** {@code hvm_event_pending}: EVENTINJ.V (SVM) / VM-entry interruption information valid (VMX). */
     boolean eventPending();
 
+    /**
+     * {@code hvm_event_injection_faulted} (3.1): the exit interrupted an event delivery (IDT-vectoring info /
+     * EXITINTINFO valid).
+     */
+    boolean eventInjectionFaulted();
+
+    /** Every vCPU of the domain (for {@code for_each_vcpu}: the top-level tables in use). */
+    java.util.List<? extends ShadowVcpu> domainVcpus();
+
     /** {@code handle_mmio_with_translation(va, gfn, access)}: emulates {@code insn} against the device model. */
     MmioResult handleMmioWithTranslation(long va, long gfn, GuestAccess insn, boolean emulatorFails, Trace t);
 
