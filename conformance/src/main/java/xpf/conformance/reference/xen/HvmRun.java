@@ -1091,14 +1091,15 @@ final class HvmRun implements GuestDelivery.Cpu {
             trail.add("MMIO emulation fails (emulator_fails)");
             return false;
         }
+        // the emulator translates (and, in 4.22, rights-checks) the linear range before any device is asked
+        if (emulatorCrossingFault(tag)) {
+            return true;
+        }
         HvmDomainView.Device dev = deviceAt(gpa >>> 12);
         if (dev == null) {
             throw new NotModelled("MMIO to gfn 0x" + Long.toHexString(gpa >>> 12) + " with no device");
         }
         int off = (int) (gpa & 0xFFF);
-        if (emulatorCrossingFault(tag)) {
-            return true;
-        }
         if (acc.kind() == AccessKind.FETCH) {
             // linear_read: an instruction fetch that lands in MMIO is X86EMUL_UNHANDLEABLE: the emulation fails
             trail.add("an instruction fetch from MMIO cannot be emulated");
@@ -1141,23 +1142,29 @@ final class HvmRun implements GuestDelivery.Cpu {
     }
 
     /**
-     * How Xen's emulator translates the MMIO instruction's linear range (hvmemul_read/hvmemul_write): an access
-     * inside one page whose linear page is the one {@code handle_mmio_with_translation} was given (shadow: always;
-     * VMX: the GLA of the EPT violation) uses the known gfn without a walk; otherwise (SVM NPF: "gla = ~0 (unknown)",
-     * §5.1; or an access crossing a page) every page is translated in order by a guest walk whose failure is the
-     * emulator's #PF (the walk's error code, CR2 = the first byte in that page), injected by Xen. True when that
-     * happened. A crossing access whose second page translates is not modelled (split MMIO/RAM emulation).
+     * How Xen's emulator translates the MMIO instruction's linear range. xen-4.22 ({@code hvmemul_read} /
+     * {@code hvmemul_write} → {@code linear_read} / {@code linear_write}, hvm/emulate.c, HEAD c447b73, since
+     * {@code 2d527ba310}, 2019): every page of the access is first tried with {@code hvm_copy_{from,to}_guest_linear},
+     * a guest walk with the access's rights (PFEC_user_mode at CPL 3); its failure is the emulator's #PF (the walk's
+     * error code, CR2 = the first byte in that page), injected by Xen. Only when that walk succeeded and found no RAM
+     * does {@code hvmemul_linear_mmio_access} use the gfn {@code handle_mmio_with_translation} was given
+     * ({@code known_gla}: shadow always, VMX the GLA of the EPT violation) or translate again (SVM NPF, "gla = ~0",
+     * §5.1). So an access through a mapping whose rights refuse it (the MMIO magic entry copies U/RW, and the
+     * hardware reports RSVD before rights) is a #PF, not a device access (rule hvm.3.F2b', formerly candidate S4).
+     * xen-3.1: {@code handle_mmio} decodes the instruction itself and sends the faulting gpa to the device model:
+     * an access inside one page is not walked. True when a #PF was injected. A crossing access whose second page
+     * translates is not modelled (split MMIO/RAM emulation).
      */
     boolean emulatorCrossingFault(String tag) {
         requireExplicit();
         long va = acc.va();
         long first = va >>> 12;
         long last = (va + acc.size() - 1) >>> 12;
-        boolean knownGla = last == first && (shadow || !svm);
-        if (knownGla) {
-            return false;
-        }
         if (!modern) {
+            boolean knownGla = last == first && (shadow || !svm);
+            if (knownGla) {
+                return false;
+            }
             throw new NotModelled("xen-3.1 emulation of an access crossing a page (3.1's own MMIO decoder)");
         }
         for (long p = first; p <= last; p++) {
@@ -1173,10 +1180,17 @@ final class HvmRun implements GuestDelivery.Cpu {
                     ? AccessKind.READ : acc.kind();
             XenGuestWalk.Result w = XenGuestWalk.walk(xenWalk, c, xenMemory, new Access(a, k, cpl, false, false));
             if (!w.ok()) {
-                trail.add("the emulator's walk of 0x" + Long.toHexString(a) + " fails: #PF "
+                trail.add("the emulator's walk of 0x" + Long.toHexString(a) + " (hvm_copy_"
+                        + (k == AccessKind.WRITE ? "to" : "from") + "_guest_linear, the access's rights) fails: #PF "
                         + PfErrorCode.symbolic(w.pfec() & 0xFFFF));
                 inject(14, w.pfec() & 0xFFFF, a, tag);
                 return true;
+            }
+            for (long[] u : w.adUpdates()) {
+                long ma = machineOf(u[0]);
+                if (ma >= 0) {
+                    writeBytes(ma, entryBytes(), u[1]);   // guest_walk_tables sets A/D on a successful walk
+                }
             }
             if (p > first) {
                 throw new NotModelled("an emulated access crossing into a second page");

@@ -262,8 +262,9 @@ final class ShadowFault {
             long gmfn = f.entry.mfn();
             // E2: a user-mode write to a guest page table: unshadow (the page is no longer treated as a PT)
             if (userCheck && (f.hwEc & HvmRun.U) != 0) {
-                f.ops.unshadow(gmfn);
-                r.fixed("unshadow_user", "hvm.3.E2");
+                if (!f.ops.unshadowMustSucceed(gmfn, "hvm.3.E2")) {
+                    r.fixed("unshadow_user", "hvm.3.E2");
+                }
                 return;
             }
             early(f, gmfn, fixup, entryTag, false);
@@ -281,8 +282,9 @@ final class ShadowFault {
                 if (fast) {
                     r.fastEmulOk = false;
                 }
-                f.ops.unshadow(gmfn);
-                r.fixed("unshadow_evtinj", "hvm.3.E5");
+                if (!f.ops.unshadowMustSucceed(gmfn, "hvm.3.E5")) {
+                    r.fixed("unshadow_evtinj", "hvm.3.E5");
+                }
                 return;
             }
             // E6-E8: x86_emulate; UNHANDLEABLE unshadows
@@ -291,7 +293,7 @@ final class ShadowFault {
                 f.notes.add("x86_emulate: UNHANDLEABLE (emulator_fails)");
                 res = ShadowOps.Emul.UNHANDLEABLE;
             } else {
-                res = f.ops.emulateWrite(f.notes);
+                res = f.ops.emulateWrite(f.notes, f.va);
             }
             switch (res) {
                 case EXCEPTION -> {
@@ -304,8 +306,9 @@ final class ShadowFault {
                     if (fast) {
                         r.fastEmulOk = false;
                     }
-                    f.ops.unshadow(gmfn);
-                    r.fixed("unshadow_unhandled", "hvm.3.E8");
+                    if (!f.ops.unshadowMustSucceed(gmfn, "hvm.3.E8")) {
+                        r.fixed("unshadow_unhandled", "hvm.3.E8");
+                    }
                 }
                 case OKAY -> {
                     // E9: remember the frame for F1 (SHOPT_FAST_EMULATION)

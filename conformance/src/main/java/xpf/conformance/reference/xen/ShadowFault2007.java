@@ -230,30 +230,34 @@ final class ShadowFault2007 {
     static void emulate(ShadowFault2007 f) {
         long gmfn = f.entry.mfn();
         if (f.interrupted != null) {
-            f.ops.unshadow(gmfn);
-            f.r.fixed("unshadow_evtinj", "hvm.3.4");
+            if (!f.ops.unshadowMustSucceed(gmfn, "hvm.3.4")) {
+                f.r.fixed("unshadow_evtinj", "hvm.3.4");
+            }
             return;
         }
         if ((f.hwEc & HvmRun.U) != 0) {
-            f.ops.unshadow(gmfn);
-            f.r.fixed("unshadow_user", "hvm.3.4");
+            if (!f.ops.unshadowMustSucceed(gmfn, "hvm.3.4")) {
+                f.r.fixed("unshadow_user", "hvm.3.4");
+            }
             return;
         }
         if (f.r.step.knobs().emulatorFails()) {
-            f.ops.unshadow(gmfn);
-            f.r.fixed("unshadow_unhandled", "hvm.3.4");
+            if (!f.ops.unshadowMustSucceed(gmfn, "hvm.3.4")) {
+                f.r.fixed("unshadow_unhandled", "hvm.3.4");
+            }
             return;
         }
         if (f.r.acc.size() > 8) {
             // §7 item 17 describes today's emulator; what 3.1's x86_emulate did with an SSE store is not described
             throw new NotModelled("xen-3.1 emulating a 16-byte (SSE) store");
         }
-        switch (f.ops.emulateWrite(f.notes)) {
+        switch (f.ops.emulateWrite(f.notes, f.va)) {
             case EXCEPTION -> {
             }
             case UNHANDLEABLE -> {
-                f.ops.unshadow(gmfn);
-                f.r.fixed("unshadow_unhandled", "hvm.3.4");
+                if (!f.ops.unshadowMustSucceed(gmfn, "hvm.3.4")) {
+                    f.r.fixed("unshadow_unhandled", "hvm.3.4");
+                }
             }
             case OKAY -> f.r.emulated("pt_write", null, true, "hvm.3.4");
         }

@@ -186,11 +186,56 @@ final class ShadowOps {
     }
 
     /**
-     * {@code shadow_remove_all_shadows(gmfn)}: the frame is no longer a page table; every shadow entry built through
-     * it goes away (the guest re-faults and Xen re-propagates).
+     * {@code shadow_remove_all_shadows(gmfn)} = {@code sh_remove_shadows(d, gmfn, 0, 1)} ("must succeed"), as the
+     * emulate paths call it (E2, E5, E8; 3.1's user, event-injection and UNHANDLEABLE checks): every shadow entry
+     * built through the frame goes away and the frame is no longer a page table. A frame that is some vCPU's current
+     * top-level guest table keeps its top-level shadow (the vCPU holds a reference on it: only the pin goes), so the
+     * frame is still shadowed afterwards and Xen's "can't find all shadows of mfn" check crashes the domain
+     * (common.c {@code sh_remove_shadows}, tags 3.1.0-branched and HEAD c447b73). Returns true when the domain
+     * was crashed (then the step ends; rule {@code tag}).
      */
-    void unshadow(long mfn) {
-        r.pageTables.remove(mfn);
+    boolean unshadowMustSucceed(long mfn, String tag) {
+        boolean wasPageTable = r.pageTables.contains(mfn);
+        java.util.Set<Long> inUse = topLevelsInUse();
+        unshadow(mfn, inUse);
+        if (wasPageTable && inUse.contains(mfn)) {
+            r.trail.add("sh_remove_shadows(mfn 0x" + Long.toHexString(mfn) + ", all=1): a vCPU's top-level shadow "
+                    + "is in use: can't find all shadows");
+            r.crash("sh_remove_shadows", tag);
+            return true;
+        }
+        return false;
+    }
+
+    /**
+     * The machine frames of every vCPU's current top-level guest table ({@code for_each_vcpu}: the frame its CR3
+     * names). Paging off and PAE have none: the unpaged identity table is Xen's own, and a PAE CR3 names the PDPT,
+     * which is not a shadowed guest table (§3.3, and {@link #tableMfns}).
+     */
+    java.util.Set<Long> topLevelsInUse() {
+        java.util.Set<Long> out = new java.util.TreeSet<>();
+        for (HvmDomainView.Vcpu o : r.d.vcpus()) {
+            if (o.mode() == null || o.mode() == PagingMode.PAE) {
+                continue;
+            }
+            long gfn = HvmRun.shadowKeyOf(o.mode(), o.controls().cr3(), r.hostM) >>> 12;
+            long mfn = r.p2m(gfn).mfn();
+            if (mfn >= 0) {
+                out.add(mfn);
+            }
+        }
+        return out;
+    }
+
+    /**
+     * {@code sh_remove_shadows} without the must-succeed check: every shadow entry built through {@code mfn} goes
+     * away (the guest re-faults and Xen re-propagates); the frame stops being a page table unless it is a top level
+     * in use ({@code inUse}), whose shadow cannot be freed.
+     */
+    void unshadow(long mfn, java.util.Set<Long> inUse) {
+        if (!inUse.contains(mfn)) {
+            r.pageTables.remove(mfn);
+        }
         for (Map.Entry<Long, HvmDomainView.Shadow> b : r.baseShadows.entrySet()) {
             if (!r.sl1.containsKey(b.getKey()) && b.getValue().tableMfns().contains(mfn)) {
                 r.sl1.put(b.getKey(), 0L);
@@ -292,18 +337,20 @@ final class ShadowOps {
 
     /**
      * {@code x86_emulate} of the step's (writing) instruction with the shadow ops: for each page the write touches,
-     * {@code emulate_gva_to_mfn} walks the guest tables with P|W (U at CPL 3) — a failure is the emulator's #PF (E7,
+     * {@code emulate_gva_to_mfn} walks the guest tables with P|W, a supervisor walk ({@code hvm_read}: P) — a
+     * failure is the emulator's #PF (E7,
      * injected with the walk's error code and CR2 = the address in that page); a target that is not RAM is
      * UNHANDLEABLE; a discard-write type drops the write. Misaligned or page-crossing writes unshadow the target
      * pages; a write to a page table is validated into the shadows.
      */
-    Emul emulateWrite(List<String> notes) {
+    Emul emulateWrite(List<String> notes, long faultVa) {
         if (r.acc.kind() != AccessKind.WRITE) {
             throw new NotModelled("emulating a non-write instruction on a page table");
         }
-        // §7 item 11 (XSA-187) says today's Xen fails the emulation of an already-linear (x86_seg_none) access
-        // (UNHANDLEABLE → unshadow); whether the scenario's implicit access is one is an interpretation the simulator
-        // does not share (rule hvm.7.11 is waived there), so the model does not follow it (docs/reference-model-hvm.md)
+        // §7 item 11 (XSA-187) and mm/shadow/hvm.c (HEAD c447b73): the shadow emulator fails every system-segment
+        // access (hvm_emulate_read: not a user segment; write/cmpxchg: hvm_get_seg_reg beyond seg_reg[6]) →
+        // UNHANDLEABLE → E8. The simulator emulates the scenario's implicit access instead (hvm.7.11 waived there);
+        // until it follows Xen the model leaves the case not modelled (S9, docs/reference-model-hvm.md)
         r.requireExplicit();
         long va = r.acc.va();
         int size = r.acc.size();
@@ -318,7 +365,7 @@ final class ShadowOps {
             for (long p = first; p <= last; p++) {
                 long a = p == first ? va : p << 12;
                 XenGuestWalk.Result w = r.pagingOn ? XenGuestWalk.walk(r.xenWalk, r.c, r.xenMemory,
-                        new Access(a, AccessKind.READ, r.cpl == 3 ? 3 : 0, false, false)) : identity(a);
+                        new Access(a, AccessKind.READ, emulatorCpl(p, faultVa), false, false)) : identity(a);
                 if (!w.ok()) {
                     notes.add("the emulated read of 0x" + Long.toHexString(a) + " fails: #PF "
                             + xpf.model.x86.PfErrorCode.symbolic(w.pfec() & 0xFFFF));
@@ -334,9 +381,8 @@ final class ShadowOps {
             if (!r.pagingOn) {
                 w = identity(a);
             } else {
-                int wcpl = r.cpl == 3 ? 3 : 0;
-                w = XenGuestWalk.walk(r.xenWalk, r.c, r.xenMemory, new Access(a, AccessKind.WRITE, wcpl, false,
-                        false));
+                w = XenGuestWalk.walk(r.xenWalk, r.c, r.xenMemory, new Access(a, AccessKind.WRITE,
+                        emulatorCpl(p, faultVa), false, false));
             }
             if (!w.ok()) {
                 notes.add("emulate_gva_to_mfn(0x" + Long.toHexString(a) + ") fails: #PF "
@@ -363,7 +409,9 @@ final class ShadowOps {
         }
         if ((va & (size - 1)) != 0 || first != last) {
             for (Long mfn : mfns) {
-                unshadow(mfn);   // "Misaligned writes and page-crossing writes trigger unshadowing"
+                // "Misaligned writes and page-crossing writes trigger unshadowing": sh_remove_shadows(d, mfn, 0, 0),
+                // which may fail: an in-use top level stays shadowed, and nothing crashes
+                unshadow(mfn, topLevelsInUse());
             }
         }
         long old = 0;
@@ -386,6 +434,18 @@ final class ShadowOps {
             revalidate(mfn);
         }
         return Emul.OKAY;
+    }
+
+    /**
+     * The rights of the emulator's own translation of page {@code vpn}. The shadow emulator's walks are supervisor
+     * walks: {@code emulate_gva_to_mfn} asks P|W, {@code hvm_read} P, neither adds PFEC_user_mode (mm/shadow/hvm.c,
+     * HEAD c447b73; 3.1's {@code emulate_map_dest} likewise). But {@code sh_gva_to_gfn} looks the vTLB up first, and
+     * F10 inserted the faulting page with the fault's own error code, which covers P|W of a write fault: that page
+     * is translated with the rights the fault's walk already granted (modelled as a walk at the access's CPL, which
+     * succeeded there), any other page by a supervisor walk.
+     */
+    private int emulatorCpl(long vpn, long faultVa) {
+        return vpn == (faultVa >>> 12) && r.cpl == 3 ? 3 : 0;
     }
 
     /** §3.2 A/D writes of a successful Xen walk (cmpxchg on guest memory). */

@@ -117,9 +117,47 @@ class HvmOracleTest {
         void f2bMmio() {
             TestGuest g = new TestGuest();
             g.device("dev", "regs", 0x2000, Map.of(0, 0xcafeL));
+            g.map(0x700000, 0x2000, P | RW | US | A | D);
             g.shadow(0x700000, MAGIC | (0x2000L << 4) | US | RW);
             expect(g.predict(TestGuest.read(0x700000)), OutcomeClass.EMULATED, "hvm.3.F2b'", "fixup=mmio",
                     "value=0xcafe");
+        }
+
+        /** A guest mapping of the device page at 0x700000 with leaf {@code flags}, and its MMIO magic entry. */
+        TestGuest magic(long flags) {
+            TestGuest g = new TestGuest().deliveryShadowed();
+            g.device("dev", "regs", 0x2000, Map.of(0, 0xcafeL));
+            g.map(0x700000, 0x2000, flags);
+            g.shadow(0x700000, MAGIC | (0x2000L << 4) | (flags & (US | RW)));
+            return g;
+        }
+
+        @Test
+        @DisplayName("hvm.3.F2b' (xen-4.22, linear_write): a user write through a read-only mapping of MMIO is the "
+                + "emulator's #PF(P|W|U), not a device write (formerly S4)")
+        void f2bMmioRightsWrite() {
+            // hardware: the magic entry has no RW: #PF P|W|U|RSVD → F2b'; hvmemul_write → linear_write →
+            // hvm_copy_to_guest_linear walks 0x700000 with P|W|U: the leaf is P|US (read-only): #PF P|W|U, CR2 =
+            // 0x700000; the known gfn is never used
+            expect(magic(P | US | A | D).predict(TestGuest.write(0x700000, 7)), OutcomeClass.INJECTED, "hvm.3.F2b'",
+                    "vector=14", "error_code=P|W|U", "cr2=0x700000");
+        }
+
+        @Test
+        @DisplayName("hvm.3.F2b' (xen-4.22, linear_read): a user read through a supervisor mapping of MMIO is the "
+                + "emulator's #PF(P|U)")
+        void f2bMmioRightsRead() {
+            // hardware: the magic entry has no US: #PF P|U|RSVD → F2b'; linear_read → hvm_copy_from_guest_linear
+            // walks with P|U: the leaf is supervisor-only: #PF P|U
+            expect(magic(P | RW | A | D).predict(TestGuest.read(0x700000)), OutcomeClass.INJECTED, "hvm.3.F2b'",
+                    "vector=14", "error_code=P|U", "cr2=0x700000");
+        }
+
+        @Test
+        @DisplayName("hvm.3.4 (xen-3.1, handle_mmio): the same write goes to the device at the faulting gpa, no walk")
+        void f2bMmioRightsXen31() {
+            expect(magic(P | US | A | D).xen31().predict(TestGuest.write(0x700000, 7)), OutcomeClass.EMULATED,
+                    "hvm.3.4", "fixup=mmio");
         }
 
         @Test
@@ -186,6 +224,50 @@ class HvmOracleTest {
         void e8() {
             expect(pageTableWrite(true).predict(TestGuest.write(0x600010, 0), TestGuest.EMULATOR_FAILS),
                     OutcomeClass.FIXED, "hvm.3.E8", "fixup=unshadow_unhandled");
+        }
+
+        /** The vCPU's own top-level table (the PML4, frame 1) mapped at 0x600000, a shadowed page table. */
+        TestGuest topLevelWrite(boolean kernel) {
+            TestGuest g = kernel ? data(P | RW | US | A | D).kernel() : data(P | RW | US | A | D);
+            g.deliveryShadowed();
+            g.map(0x600000, TestGuest.PML4 >>> 12, P | RW | US | A | D);
+            g.pageTable(TestGuest.PML4 >>> 12);
+            g.shadow(0x600000, TestGuest.PML4 | P | US | A | D);
+            return g;
+        }
+
+        @Test
+        @DisplayName("hvm.3.E2: a user write to the vCPU's own top-level table: sh_remove_shadows(all=1) cannot free "
+                + "the in-use top-level shadow: domain_crash")
+        void e2InUseTopLevel() {
+            // ec P|W|U (the shadow entry is read-only), the walk allows the write, frame 1 is a page table: F17; E2
+            // unshadows with must-succeed; frame 1 is CR3's table: its shadow stays, "can't find all shadows"
+            expect(topLevelWrite(false).predict(TestGuest.write(0x600010, 0)), OutcomeClass.DOMAIN_CRASH,
+                    "hvm.3.E2", "reason=sh_remove_shadows");
+        }
+
+        @Test
+        @DisplayName("hvm.3.E8: the emulator fails on a kernel write to the in-use top-level table: domain_crash")
+        void e8InUseTopLevel() {
+            expect(topLevelWrite(true).predict(TestGuest.write(0x600010, 0), TestGuest.EMULATOR_FAILS),
+                    OutcomeClass.DOMAIN_CRASH, "hvm.3.E8", "reason=sh_remove_shadows");
+        }
+
+        @Test
+        @DisplayName("hvm.3.4 (xen-3.1): a user write to the in-use top-level table: domain_crash as well")
+        void xen31InUseTopLevel() {
+            expect(topLevelWrite(false).xen31().predict(TestGuest.write(0x600010, 0)), OutcomeClass.DOMAIN_CRASH,
+                    "hvm.3.4", "reason=sh_remove_shadows");
+        }
+
+        @Test
+        @DisplayName("hvm.3.E12: a misaligned kernel write to the in-use top-level table unshadows with 'may fail' "
+                + "(sh_remove_shadows(.., 0, 0)): no crash, emulated")
+        void misalignedInUseTopLevel() {
+            // 0x600011 is not 8-byte aligned: sh_emulate_map_dest removes shadows without must-succeed; the write
+            // (PML4 entries 2-3, unused) completes: emulated pt_write
+            expect(topLevelWrite(true).predict(new GuestAccess(0x600011, AccessKind.WRITE, 8, 0L, null, false, false,
+                    Insn.MOV, null)), OutcomeClass.EMULATED, "hvm.3.E12", "fixup=pt_write");
         }
 
         @Test
@@ -466,6 +548,17 @@ class HvmOracleTest {
         void discardWrite() {
             expect(hap("ram_ro").predict(TestGuest.write(0x400000, 9)), OutcomeClass.EMULATED, "hvm.5.2.6",
                     "fixup=hap_discard_write");
+        }
+
+        @Test
+        @DisplayName("hvm.5.2.6 (S10): a write crossing from a ram_ro frame into an unmapped page is dropped whole: "
+                + "hvmemul_map_linear_addr stops at the discard-write frame, the next page is never translated")
+        void discardWriteCrossing() {
+            // 0x400ffc..0x401003: the hardware's first page is ram_ro: nested fault (write) → class 6; the write is
+            // not inside the known GLA's page, so hvmemul_write maps it: frame 1 is discard-write → OKAY; 0x401000
+            // (not mapped by the guest) is never walked, so no #PF
+            expect(hap("ram_ro").predict(TestGuest.access(0x400ffc, AccessKind.WRITE, 8, 9L, null)),
+                    OutcomeClass.EMULATED, "hvm.5.2.6", "fixup=hap_discard_write");
         }
 
         @Test

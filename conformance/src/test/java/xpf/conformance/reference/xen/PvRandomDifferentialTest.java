@@ -52,11 +52,11 @@ class PvRandomDifferentialTest {
         /**
          * The simulator validates a CMPXCHG's new PTE before the instruction's own compare: with a wrong compare
          * value and an entry Xen would refuse, it forwards the #PF instead of completing the CMPXCHG. Investigated
-         * (sim-fix): the simulator is right and the reference model is wrong here. ro-page-fault.c
-         * ptwr_emulated_update (HEAD c447b73) runs get_page_from_l1e on the new PTE (refusal: UNHANDLEABLE, the #PF
-         * is forwarded) before paging_cmpxchg_guest_entry makes the compare; xen-pv-fault-path.md §3.3 (validate)
-         * precedes §3.4 (commit: "cmpxchg ... on mismatch → drop the reference just taken for the new PTE"), so
-         * the §3.2 sentence applies only to a new PTE that passed validation.
+         * twice: ro-page-fault.c ptwr_emulated_update (HEAD c447b73) validates before paging_cmpxchg_guest_entry
+         * compares, but it is reached only through ops->cmpxchg, which x86_emulate's CMPXCHG calls only after its own
+         * compare of rAX with the destination read through ops->read (ptwr_emulated_read) succeeded (x86_emulate.c,
+         * HEAD c447b73 and 3.1.0-branched); a failed compare is OKAY with nothing validated, as §3.2 says. The
+         * simulator's emulator skips that compare (CMPXCHG goes straight to ops->cmpxchg): simulator deviation.
          */
         CMPXCHG_VALIDATES_BEFORE_COMPARE("pv.3.2", "A real CMPXCHG instruction whose compare fails completes "
                 + "architecturally (accumulator loaded, ZF=0) → OKAY.");

@@ -34,7 +34,8 @@ class ReferenceDifferentialTest {
 
     /**
      * Not-modelled steps allowed per folder. vmx 1: regression-implicit-write-wp0-emulated.yaml#0 (the shadow emulator
-     * on an implicit access, candidate S9 in docs/reference-model-hvm.md).
+     * on an implicit access, S9 in docs/reference-model-hvm.md: Xen fails the emulation of a system-segment access,
+     * the simulator emulates it, so the oracle leaves the case not modelled until the simulator is fixed).
      */
     static final Map<String, Integer> NOT_MODELLED_CEILING = Map.of("svm", 0, "vmx", 1, "hap", 0, "xsa", 0,
             "examples", 0, "x86", 0, "extra", 0, "suspected", 0);
@@ -49,24 +50,10 @@ class ReferenceDifferentialTest {
         // Resolved 2026-11 (sim-fix): S1 (3.1 triple fault reboots), S2 (3.1 hvm_event_injection_faulted), S3/S7
         // (discard-write frames: silent OKAY), S5 (VMX %cr2 read back at the exit), S8 (a failed fast emulation
         // forgets the frame) were simulator bugs, fixed there; their reproducers now agree.
-        // S4 stays: here the reference model is wrong for the modelled 4.22 (HEAD c447b73): hvm/emulate.c
-        // linear_write() first tries hvm_copy_to_guest_linear(), a walk with the access's rights, and uses the known
-        // gfn (known_gla) only after that walk succeeded and found no RAM (since 2d527ba310, 2019; before it too,
-        // hvmemul_write ended in linear_write's hvm_copy first). A write through a read-only guest mapping is
-        // therefore #PF(P|W), as the simulator says. The oracle's table is another helper's (branch ref-doc).
-        // Reference wrong, too: unshadowing a frame that is some vCPU's current top-level table. The emulate paths
-        // call shadow_remove_all_shadows = sh_remove_shadows(d, gmfn, 0 /* thorough */, 1 /* must succeed */); the
-        // top-level shadow is held by the vCPU's shadow_table reference (sh_set_toplevel_shadow), so only its pin
-        // goes, the frame stays PGC_shadowed_pt and "can't find all shadows of mfn" crashes the domain (common.c,
-        // tags 3.1.0-branched and HEAD). The oracle unshadows and predicts fixed / the next fault.
-        String inUseTop = "reference wrong: sh_remove_shadows(.., all=1) of a vCPU's in-use top-level table cannot "
-                + "remove its shadow and crashes the domain (common.c 'can't find all shadows of mfn')";
-        KNOWN.put("vmx/regression-unshadow-other-vcpu-top-level.yaml#0", inUseTop);
-        KNOWN.put("vmx/regression-user-write-to-own-top-level.yaml#0", inUseTop);
-        KNOWN.put("vmx/regression-xen31-delivery-write-to-page-table.yaml#1", inUseTop);
-        KNOWN.put("suspected/s4-mmio-known-gfn.yaml#1", "S4 (reference wrong): handle_mmio_with_translation's known "
-                + "gfn is used only after linear_write's rights-checked hvm_copy_to_guest_linear walk; a write "
-                + "through a read-only mapping is #PF(P|W) as the simulator says");
+        // Resolved 2026-11 (ref-fix), reference errors fixed in the oracle: S4 (4.22 linear_read/linear_write walk
+        // with the access's rights before the known gfn is used: hvm.3.F2b') and the in-use top-level unshadow
+        // (sh_remove_shadows(.., all=1) of a vCPU's current top-level table crashes the domain: hvm.3.E2/E5/E8,
+        // hvm.3.4). No corpus step disagrees now.
     }
 
     record FolderStats(int files, int steps, int agree, int notModelled, int known, int disagree) {
