@@ -120,6 +120,17 @@ class ExplorationDifferentialTest {
                     + "which stops at the first discard-write frame with X86EMUL_OKAY (HEAD c447b73); the simulator "
                     + "translates the next page";
         }
+        // S11/S12 surfaced by the merge of sim-fix2 (an emulator-raised fault leaves the instruction un-retired, so a
+        // delivery through an MMIO page re-emulates it): variants of */regression-delivery-through-mmio-stack.yaml.
+        // S11 (VMX): the emulator's #PF combines into #DF; xen-hvm-fault-path.md §2.4 step 1 writes guest_cr[2] :=
+        // cr2 of the #PF before the combination, the simulator keeps the exit's address. S12 (SVM): the error code
+        // of the exit for the MMIO stack page (P|W|RSVD magic entry vs not-present W) after a mutated first step.
+        if (c.file().toString().contains("regression-delivery-through-mmio-stack")
+                && p.outcome() == xpf.model.scenario.OutcomeClass.DOUBLE_FAULT
+                && c.actual().outcomeClass() == xpf.model.scenario.OutcomeClass.DOUBLE_FAULT) {
+            return "S11/S12 (simulator suspected): #DF from an emulator #PF during a delivery through MMIO: CR2 written"
+                    + " before the combination (VMX) and the MMIO-magic exit error code (SVM)";
+        }
         return null;
     }
 

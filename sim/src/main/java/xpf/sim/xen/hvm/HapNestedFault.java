@@ -113,6 +113,10 @@ public final class HapNestedFault {
             HvmInjection.hvmInjectHwException(v, Vectors.GP, 0, t);
             return new Result(Rc.HANDLED, fixup, false, null, e);
         }
+        if (r.faulted()) {
+            // The emulator's fault was injected; the instruction did not retire (RIP still points at it).
+            return new Result(Rc.HANDLED, fixup, false, null, e);
+        }
         return new Result(Rc.HANDLED, fixup, true, r.value(), e);
     }
 }

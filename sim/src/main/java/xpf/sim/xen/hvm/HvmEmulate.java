@@ -4,6 +4,7 @@ import xpf.model.scenario.GuestAccess;
 import xpf.model.scenario.Insn;
 import xpf.model.x86.PfErrorCode;
 import xpf.model.x86.Vectors;
+import xpf.sim.domain.NotModelled;
 import xpf.sim.trace.Trace;
 import xpf.sim.x86.PhysicalMemory;
 import xpf.sim.xen.XenFunction;
@@ -36,6 +37,36 @@ final class HvmEmulate {
     static ShadowVcpu.MmioResult handleMmioWithTranslation(HvmVcpu v, long va, long gfn, GuestAccess insn,
             boolean emulatorFails, Trace t) {
         t.call("handle_mmio_with_translation", "va", va, "gfn", gfn);
+        if (v.exitFromDelivery()) {
+            // The faulting access is the processor's own (IDT gate read, frame push while delivering a queued event),
+            // not the instruction's. Xen has no check for that on this path: sh_page_fault's MMIO exits (fast path
+            // and p2m_mmio_dm) call handle_mmio_with_translation → handle_mmio → hvm_emulate_one_insn
+            // (hvm/io.c), which emulates whatever instruction is at RIP; hvm_event_pending is consulted only
+            // before the page-table-write emulation (§3 E5). Source: xen-project/xen master,
+            // xen/arch/x86/mm/shadow/multi.c (sh_page_fault: the p2m_mmio_dm branch and the fast path's MMIO magic
+            // return handle_mmio_with_translation(...) with no event check) and xen/arch/x86/hvm/io.c
+            // (handle_mmio_with_translation records mmio_gla/mmio_gpfn, then hvm_emulate_one_insn).
+            if (insn == null) {
+                throw new NotModelled("steps[" + t.currentStep() + "]", "an event delivery's access to MMIO gfn 0x"
+                        + Long.toHexString(gfn) + " (va 0x" + Long.toHexString(va) + "): Xen emulates the "
+                        + "instruction at RIP (handle_mmio_with_translation → hvm_emulate_one), which follows the "
+                        + "step's retired instruction and is not described by the scenario");
+            }
+            if (!v.domain().profile().mmioEmulatesOperands()) {
+                // 3.1's handle_mmio(gpa) (hvm/platform.c, tag 3.1.0-branched) decodes the instruction at RIP,
+                // advances RIP and performs its MMIO operand at the faulting gpa, here the delivery's.
+                throw new NotModelled("steps[" + t.currentStep() + "]", "an event delivery's access to MMIO gfn 0x"
+                        + Long.toHexString(gfn) + " (va 0x" + Long.toHexString(va) + ") under "
+                        + v.domain().profile().name() + ": handle_mmio(gpa) would perform the instruction at RIP "
+                        + "against the delivery's gpa and advance RIP (the model's emulator uses the instruction's "
+                        + "own operand address)");
+            }
+            t.call("handle_mmio_with_translation", "note", "the delivery's access exited; hvm_emulate_one decodes "
+                    + "the instruction at RIP, the step's (it has not retired)");
+        } else if (insn == null) {
+            throw new NotModelled("steps[" + t.currentStep() + "]", "MMIO emulation at va 0x" + Long.toHexString(va)
+                    + " with no instruction at RIP described by the scenario");
+        }
         Ops ops = new Ops(v, t);
         X86Emulate.Result r = X86Emulate.emulate(insn, ops, emulatorFails);
         t.call("hvm_emulate_one", "result", r.rc().name());
@@ -43,9 +74,10 @@ final class HvmEmulate {
             case OKAY -> new ShadowVcpu.MmioResult(true, insn.kind() == xpf.model.x86.AccessKind.READ
                     ? r.value() : null);
             case EXCEPTION -> {
+                // hvm_emulate_one_insn: X86EMUL_EXCEPTION → hvm_inject_event; the instruction did not retire.
                 EmulEvent e = r.event();
                 HvmInjection.hvmInjectEvent(v, new HvmEvent(e.vector(), EventType.HW_EXC, e.errorCode(), e.cr2()), t);
-                yield new ShadowVcpu.MmioResult(true, null);
+                yield new ShadowVcpu.MmioResult(true, null, true);
             }
             case UNHANDLEABLE, RETRY -> new ShadowVcpu.MmioResult(false, null);
         };

@@ -21,10 +21,14 @@ import xpf.sim.xen.mm.PagingProfile;
  * @param modernTrace       xentrace record layout: modern (ec first, _64 variants, VMENTRY) or 3.1's (TRC_HVM_VMEXIT,
  *                          PF_XEN with va first)
  * @param svmInjectSymbol   the SVM injection function's name in this version
+ * @param mmioEmulatesOperands {@code handle_mmio} runs the full emulator ({@code hvm_emulate_one}, hvm/emulate.c,
+ *                          2008) on the instruction at RIP, every access at the address the instruction itself
+ *                          names; without it (3.1, hvm/platform.c) {@code handle_mmio(gpa)} decodes the instruction
+ *                          at RIP, advances RIP and performs its MMIO operand access at the faulting gpa
  */
 public record HvmProfile(String name, PagingProfile paging, boolean combineExceptions, Requeue svmRequeue,
         Requeue vmxRequeue, boolean tripleFaultReasonParam, boolean asidFlushAfterFix, boolean hap, int trapMask,
-        boolean modernTrace, String svmInjectSymbol) {
+        boolean modernTrace, String svmInjectSymbol, boolean mmioEmulatesOperands) {
 
     /** When and which interrupted events are put back for re-delivery. */
     public enum Requeue {
@@ -45,14 +49,14 @@ public record HvmProfile(String name, PagingProfile paging, boolean combineExcep
             new PagingProfile("xen-3.1", false, false, false, true, false, false, false, false, false, false, true,
                     false, true),
             false, Requeue.INTR_ASSIST_EXT_INTR_ONLY, Requeue.INTR_ASSIST_UNLESS_INJECTED, false, true, false, BIT_MC,
-            false, "svm_inject_exception");
+            false, "svm_inject_exception", false);
 
     /** Xen 4.22 (current). */
     public static final HvmProfile XEN_4_22 = new HvmProfile("xen-4.22",
             new PagingProfile("xen-4.22", true, true, true, false, true, true, true, true, true, true, true, true,
                     false),
             true, Requeue.EXIT_HANDLER_NEEDS_REINJECTION, Requeue.EXIT_HANDLER_NEEDS_REINJECTION, true, false, true,
-            BIT_DB | BIT_AC | BIT_MC, true, "svm_inject_event");
+            BIT_DB | BIT_AC | BIT_MC, true, "svm_inject_event", true);
 
     public static HvmProfile of(XenProfile p) {
         return switch (p) {

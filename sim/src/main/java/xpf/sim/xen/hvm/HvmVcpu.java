@@ -41,6 +41,11 @@ public final class HvmVcpu implements ShadowVcpu {
     HvmArch arch;
     /** The running step's log (what the outcome will report). */
     StepLog log = new StepLog();
+    /**
+     * The last VMRUN / VMRESUME delivered an event and the exit being handled came from that delivery: the faulting
+     * access is the processor's (IDT gate read, frame push), not the instruction at RIP's.
+     */
+    private boolean exitFromDelivery;
 
     HvmVcpu(HvmDomain domain, int id, PagingMode mode, PagingControls controls, int cpl, long rip, long rsp,
             long rflags, IdtSpec idt) {
@@ -172,7 +177,13 @@ public final class HvmVcpu implements ShadowVcpu {
 
     /** VMRUN / VMRESUME: the processor in guest mode delivers {@code inject}, or runs {@code insn}. */
     public GuestRun runHardware(HvmEvent inject, GuestAccess insn, Trace t) {
+        exitFromDelivery = inject != null;
         return HvmHardware.run(this, inject, insn, t);
+    }
+
+    /** Whether the exit being handled interrupted the delivery of an event Xen had queued (see runHardware). */
+    public boolean exitFromDelivery() {
+        return exitFromDelivery;
     }
 
     /** The state the processor delivers an event from. */

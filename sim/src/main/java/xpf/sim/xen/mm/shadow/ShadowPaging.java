@@ -10,6 +10,7 @@ import xpf.model.x86.CpuConfig;
 import xpf.model.x86.PagingMode;
 import xpf.model.x86.PfErrorCode;
 import xpf.model.x86.Vectors;
+import xpf.sim.domain.NotModelled;
 import xpf.sim.trace.Trace;
 import xpf.sim.x86.EntryBits;
 import xpf.sim.x86.EntryLevel;
@@ -390,6 +391,13 @@ public final class ShadowPaging {
             ShadowTrace.va(t, traceEvent, v.guestMode(), va);
         }
         ShadowVcpu.MmioResult r = v.handleMmioWithTranslation(va, gfn, insn, emulatorFails, t);
+        if (r.ok() && r.faulted()) {
+            // The emulator's own fault is injected and the instruction did not retire: RIP still points at it, as
+            // after E7. Fixed (rules hvm.3.F2b-mmio, hvm.3.F18): the model counted it as emulated, forgot the
+            // step's instruction, and the delivery of that fault exiting on an MMIO page reached the emulator with
+            // no instruction (NullPointerException, npe-event-delivery-through-mmio-page).
+            return new Result(1, ec, Kind.INJECTED, "mmio_emulator_fault", null);
+        }
         if (r.ok()) {
             return new Result(1, ec, Kind.EMULATED, "mmio", r.value());
         }
@@ -425,7 +433,14 @@ public final class ShadowPaging {
             return unshadowAndRetry(v, gmfn, gfn, va, ec, "event_pending", ShadowTrace.EMULATE_UNSHADOW_EVTINJ,
                     "unshadow_evtinj", t);
         }
-        // E6: x86_emulate with the shadow's memory callbacks.
+        // E6: x86_emulate with the shadow's memory callbacks, on the instruction at RIP. The model knows it only
+        // while it is the step's instruction; after that instruction retired (an event left pending, delivered
+        // through a page table that is not re-queued) it is not described anywhere.
+        if (insn == null) {
+            throw new NotModelled("steps[" + t.currentStep() + "]", "Xen would emulate the instruction at RIP "
+                    + "(x86_emulate from sh_page_fault, cause " + cause.fixup + ", va 0x" + Long.toHexString(va)
+                    + "), which follows the step's retired instruction and is not described by the scenario");
+        }
         EmulateOps ops = new EmulateOps(v, t);
         X86Emulate.Result er = X86Emulate.emulate(insn, ops, emulatorFails);
         t.call("x86_emulate", "result", er.rc().name(), "cause", cause.fixup);

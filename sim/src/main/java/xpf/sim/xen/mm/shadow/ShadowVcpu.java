@@ -13,8 +13,18 @@ import xpf.sim.xen.mm.walk.GuestWalker;
  */
 public interface ShadowVcpu {
 
-    /** The outcome of {@code handle_mmio_with_translation}: handled or not, and the value a read returned. */
-    record MmioResult(boolean ok, Long value) {
+    /**
+     * The outcome of {@code handle_mmio_with_translation}: handled or not, and the value a read returned.
+     *
+     * @param ok      the emulation was handled (OKAY, or an exception the emulator raised and Xen injected)
+     * @param value   what a read produced
+     * @param faulted the emulator raised an exception (now injected): the instruction did not retire, RIP still
+     *                points at it
+     */
+    record MmioResult(boolean ok, Long value, boolean faulted) {
+        public MmioResult(boolean ok, Long value) {
+            this(ok, value, false);
+        }
     }
 
     int vcpuId();
