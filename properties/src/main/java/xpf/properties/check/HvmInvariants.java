@@ -54,8 +54,10 @@ final class HvmInvariants {
         if (KnownIssues.vcpusInDifferentModes(d)) {
             runFlags.add(KnownIssues.MIXED_MODES);
         }
-        isolation(o, d, before, after, runFlags.contains(KnownIssues.STALE_PAE)
-                || runFlags.contains(KnownIssues.MIXED_MODES));
+        if (o.called("shadow_remove_all_shadows", "dropped", "0")) {
+            runFlags.add(KnownIssues.UNSHADOW_IN_USE);
+        }
+        isolation(o, d, before, after, runFlags);
         if (!before.alive()) {
             return;
         }
@@ -90,11 +92,16 @@ final class HvmInvariants {
      * the reference walk reaches, the frame is the domain's (or I/O memory), and it grants U, RW and execution only
      * where the guest's walk and the p2m type do; RW never maps a shadowed page table.
      */
-    static void isolation(Observation o, HvmDomain d, Snapshot.Hvm before, HvmView after, boolean stalePae) {
+    static void isolation(Observation o, HvmDomain d, Snapshot.Hvm before, HvmView after,
+            java.util.Set<String> runFlags) {
         List<String> own = d.checkInvariants();
+        boolean stalePae = runFlags.contains(KnownIssues.STALE_PAE) || runFlags.contains(KnownIssues.MIXED_MODES);
         if (stalePae) {
             own = own.stream().filter(m -> !m.contains("shadow present but the guest walk fails")
                     && !m.contains("the guest does not")).toList();
+        }
+        if (runFlags.contains(KnownIssues.UNSHADOW_IN_USE)) {
+            own = own.stream().filter(m -> !m.contains("writable mapping of a shadowed page table")).toList();
         }
         if (!own.isEmpty()) {
             throw new Violation.Isolation("shadow-invariants", own.get(0) + (own.size() > 1 ? " (+" + (own.size() - 1)
@@ -143,7 +150,8 @@ final class HvmInvariants {
             }
             // The reference walk of the same page, as a supervisor read, a user read, a write with WP, a fetch.
             var readSup = probe(d, before, c, pdpte, la, AccessKind.READ, 0);
-            if (readSup.fault() && (readSup.errorCode() == null || (readSup.errorCode() & PfErrorCode.RSVD) != 0)) {
+            if (readSup.fault() && (readSup.vector() == null || readSup.vector() != Vectors.PF
+                    || readSup.errorCode() == null || (readSup.errorCode() & PfErrorCode.RSVD) != 0)) {
                 continue;   // reserved bits and PDPTE loads are walk questions (walk agreement in 4.22), not isolation
             }
             if (readSup.fault()) {
@@ -167,7 +175,7 @@ final class HvmInvariants {
                     throw new Violation.Isolation("shadow-grants-write", where + ": p2m type "
                             + pe.type().wireName() + " is not writable");
                 }
-                if (after.pageTables().containsKey(s.mfn())) {
+                if (after.pageTables().containsKey(s.mfn()) && !runFlags.contains(KnownIssues.UNSHADOW_IN_USE)) {
                     throw new Violation.Isolation("writable-page-table", where + ": mfn 0x" + Long.toHexString(s.mfn())
                             + " is a shadowed guest page table");
                 }
@@ -362,7 +370,8 @@ final class HvmInvariants {
             // The walk's error code (F7): only when Xen's own walk of the access failed. Other injections carry the
             // hardware's error code (F9, failed MMIO emulation), which under shadow paging has Xen's EFER.NX.
             long va0 = before.access() == null ? 0 : before.access().va();
-            if (xen422 && a != null && !o.knobs() && cr2 != null && cr2 >= va0 && cr2 < va0 + a.size()
+            if (xen422 && a != null && !o.knobs() && !before.eventPending() && cr2 != null && cr2 >= va0
+                    && cr2 < va0 + a.size()
                     && before.mode() != null && o.called("guest_walk_tables", "ok", "false")) {
                 accessBits(o, before, a, ec);
             }
@@ -371,6 +380,8 @@ final class HvmInvariants {
             GuestAccess a = o.access();
             long va0 = before.access().va();
             if (a != null && !o.knobs() && !df && before.mode() != null && !o.called("x86_emulate")
+                    && !before.eventPending()
+                    && !o.hardware("fault_during_delivery")
                     && (cr2 < va0 || cr2 >= va0 + a.size()) && lastPf != null
                     && lastPf == firstPf(o)) {
                 throw new Violation.Injection("cr2-is-fault-address", "#PF for the access at 0x"
@@ -427,16 +438,20 @@ final class HvmInvariants {
     private static void handlerRan(Observation o, Snapshot.Hvm before, HvmView.Vcpu va, Outcome.Delivered delivery,
             Integer ec, Long cr2, int vector) {
         IdtSpec idt = o.spec().vcpus().get(o.step().vcpu()).idt();
-        GateSpec gate = idt == null ? null : idt.gates().stream().filter(g -> g.vector() == vector).findFirst()
-                .orElse(null);
-        if (gate == null || !gate.present()) {
+        HvmDomain d = (HvmDomain) o.domain();
+        IdtGates.Gate gate = idt == null ? null : IdtGates.read(before.guestCpu(), before.controls(), before.mode(),
+                before.pdpte(), gpa -> Snapshot.hvmWord(d, gpa), idt.base(), vector);
+        if (gate == null) {
+            return;   // the IDT page is not readable now (the step may have remapped it): nothing to compare
+        }
+        if (!gate.present()) {
             throw new Violation.Delivery("registered-handler", "vector " + vector + " was delivered through a gate "
-                    + "the guest did not register (" + o.where() + ")");
+                    + "that is not present in the guest's IDT (" + o.where() + ")");
         }
         if (delivery.handler() != gate.handler()) {
             throw new Violation.Delivery("registered-handler", "handler 0x" + Long.toHexString(delivery.handler())
-                    + " ran, the IDT registers 0x" + Long.toHexString(gate.handler()) + " for vector " + vector + " ("
-                    + o.where() + ")");
+                    + " ran, the guest's IDT has 0x" + Long.toHexString(gate.handler()) + " for vector " + vector
+                    + " (" + o.where() + ")");
         }
         if (va.rip() != gate.handler()) {
             throw new Violation.Delivery("handler-runs", "after delivery RIP is 0x" + Long.toHexString(va.rip())
@@ -460,7 +475,7 @@ final class HvmInvariants {
         }
         // The frame is the interrupted context when the access itself faulted (no event was in flight).
         GuestAccess a = o.access();
-        if (a != null && !o.knobs() && frame.containsKey("rip") && vector == Vectors.PF) {
+        if (a != null && !o.knobs() && !before.eventPending() && frame.containsKey("rip") && vector == Vectors.PF) {
             HvmView.Vcpu vb = before.vcpu();
             boolean lm = before.mode() == PagingMode.LONG4 || before.mode() == PagingMode.LONG5;
             long m = lm ? -1L : 0xFFFFFFFFL;
@@ -531,7 +546,10 @@ final class HvmInvariants {
                         + "#DF, got " + o.where());
             }
         }
-        if (otherKnobs || o.count(TraceEvent.Kind.VMEXIT) == 0 || !o.domain().alive() || o.noted("livelock")) {
+        if (otherKnobs || o.count(TraceEvent.Kind.VMEXIT) == 0 || !o.domain().alive() || o.noted("livelock")
+                || o.hardware("fault_during_delivery")) {
+            // (a delivery that faulted turned the event into another one, which the profile may drop: 3.1 drops
+            // exceptions found in EXITINTINFO)
             return;
         }
         boolean requeued = xen422
@@ -570,6 +588,12 @@ final class HvmInvariants {
         OutcomeClass cls = o.outcomeClass();
         if (r.fault()) {
             int want = r.errorCode();
+            // A rights fault on a present leaf that maps emulated MMIO: Xen's MMIO paths (F2b', F18) emulate with
+            // the gpa they already know and do not re-check the guest's rights (hvm-path.md §4), so the guest's
+            // read-only MMIO mapping is emulated, not faulted. Not a walk question.
+            if ((want & PfErrorCode.P) != 0 && (want & PfErrorCode.RSVD) == 0 && leafIsMmio(before, p)) {
+                return;
+            }
             Integer gotEc = null;
             Long gotCr2 = null;
             if (o.outcome() instanceof Outcome.Injected i && i.vector() == Vectors.PF) {
@@ -580,12 +604,20 @@ final class HvmInvariants {
                 gotCr2 = dl.cr2();
             } else if (cls == OutcomeClass.DOUBLE_FAULT || cls == OutcomeClass.TRIPLE_FAULT
                     || cls == OutcomeClass.DOMAIN_CRASH || cls == OutcomeClass.PANIC) {
-                TraceEvent pf = firstPf(o);
+                // The first #PF Xen injected in the step is the access's (later ones come from the delivery).
+                TraceEvent pf = null;
+                for (TraceEvent e : o.events()) {
+                    if (e.kind() == TraceEvent.Kind.CALL && e.name().equals("hvm_inject_event")
+                            && "14".equals(e.fields().get("vector"))) {
+                        pf = e;
+                        break;
+                    }
+                }
                 if (pf == null) {
                     return;
                 }
                 gotEc = PfErrorCode.parse(pf.fields().get("ec"));
-                gotCr2 = Long.parseUnsignedLong(pf.fields().get("cr2").substring(2), 16);
+                gotCr2 = before.access().va();   // CR2 of a combined #PF is checked by cr2-before-combination
             } else {
                 throw new Violation.Oracle("walk-fault-reaches-guest", "the reference walk faults with "
                         + PfErrorCode.symbolic(want) + " but the guest saw " + o.outcome().summary() + " ("
@@ -621,6 +653,19 @@ final class HvmInvariants {
         P2mType type = before.view().p2m().stream().filter(e -> e.gfn() == gfn).map(P2mEntry::type).findFirst()
                 .orElse(P2mType.INVALID);
         if (type != P2mType.RAM_RW) {
+            return;
+        }
+        PagingControls bc = before.controls();
+        if (a.kind() == AccessKind.FETCH && !(bc.eferNxe() && before.mode() != PagingMode.LEGACY2)
+                && !bc.cr4Smep()) {
+            // fetch-without-i-bit-judged-as-read-smap.yaml: without NX paging and SMEP the hardware error code of a
+            // fetch has no I bit, so Xen's walk sees a read (SMAP then applies to it). Xen's design; not checked.
+            return;
+        }
+        if (a.implicit() && o.called("x86_emulate")) {
+            // implicit-write-wp0-emulated-as-user-write.yaml: Xen's emulator does not know an access was implicit
+            // (the error code has no such bit; Xen derives PFEC_implicit only for its own walk) and redoes it at the
+            // guest's CPL. A divergence from the architecture that Xen's design implies; reported, not checked.
             return;
         }
         if ((o.outcome() instanceof Outcome.Injected i && i.vector() == Vectors.PF && i.cr2() != null
@@ -661,6 +706,21 @@ final class HvmInvariants {
                     gpa -> Snapshot.hvmWord(d, gpa), a).words().keySet());
         }
         return out;
+    }
+
+    /** Whether the walk's last entry maps an emulated-MMIO gfn (mmio_dm, or a device behind one). */
+    private static boolean leafIsMmio(Snapshot.Hvm before, WalkProbe.Probe p) {
+        if (p.words().isEmpty()) {
+            return false;
+        }
+        long leaf = p.words().get(p.words().lastKey());
+        long gfn = (leaf & 0x000FFFFFFFFFF000L) >>> 12;
+        for (P2mEntry e : before.view().p2m()) {
+            if (e.gfn() == gfn) {
+                return e.type().isMmio();
+            }
+        }
+        return false;
     }
 
     private static boolean isPdpte(Snapshot.Hvm before, long addr) {

@@ -65,21 +65,26 @@ public final class KnownIssues {
     }
 
     /**
-     * livelock-wp0-delivery-to-read-only-stack.yaml, livelock-event-delivery-onto-page-table-stack.yaml: an event
-     * delivery (the injected #PF or #GP) writes its frame where Xen would have to emulate the write (a read-only stack
-     * with CR0.WP=0; a stack page that is a shadowed page table), but an event is pending injection, so Xen cannot
-     * emulate (E5): it unshadows and retries; the retry's walks shadow the table again (or nothing changes), and the
-     * delivery faults again, forever. Xen's own E5 rule has this structure too.
+     * The unshadow-and-retry loop: Xen answers a fault by unshadowing the target and letting the guest retry (E2 user
+     * write to a page table, E5 emulation with an event pending, E8 unhandleable emulation), but the retry faults the
+     * same way, so Xen unshadows again, forever. Found as livelock-user-write-to-own-walk-table.yaml (the retry's
+     * own walk shadows the table again), livelock-wp0-delivery-to-read-only-stack.yaml and
+     * livelock-event-delivery-onto-page-table-stack.yaml (E5: a delivery's stack write needs emulation while the
+     * event is pending), livelock-wp0-write-to-read-only-mmio-direct.yaml (E8: the CR0.WP=0 emulation of a write to
+     * direct MMIO is unhandleable and there is nothing to unshadow). Xen's E2/E5/E8 rules have the same structure.
+     *
+     * @return the unshadow reason, or null when the step did not unshadow twice
      */
-    static boolean eventPendingUnshadowLoop(Observation o) {
+    static String unshadowLoop(Observation o) {
         int n = 0;
+        String why = null;
         for (var e : o.events()) {
-            if (e.kind() == xpf.sim.trace.TraceEvent.Kind.CALL && e.name().equals("shadow_remove_all_shadows")
-                    && "event_pending".equals(e.fields().get("why"))) {
+            if (e.kind() == xpf.sim.trace.TraceEvent.Kind.CALL && e.name().equals("shadow_remove_all_shadows")) {
                 n++;
+                why = e.fields().get("why");
             }
         }
-        return n >= 2;
+        return n >= 2 ? why : null;
     }
 
     /**
@@ -89,8 +94,27 @@ public final class KnownIssues {
      * PFEC_implicit only at CPL 3), finds it allowed, fixes the shadow, and the retry faults again.
      */
     static boolean implicitSupervisorSmapAc(Observation o, Snapshot.Hvm before) {
-        return o.access() != null && o.access().implicit() && before.controls().cr4Smap()
-                && before.controls().eflagsAc();
+        // The step's own implicit access, or the IDT gate read of a delivery (also implicit: see
+        // livelock-gate-read-of-user-idt-smap-ac.yaml).
+        return o.access() != null && before.controls().cr4Smap() && before.controls().eflagsAc()
+                && (o.access().implicit() || o.noted("livelock"));
+    }
+
+    /**
+     * livelock-rmw-emulation-on-discard-write-table.yaml: an XCHG/CMPXCHG emulated on a page whose p2m type discards
+     * writes (here a shadowed page table in a ram_ro frame): the model's emulator answers RETRY every time, so the
+     * guest retries forever. In Xen, sh_emulate_map_dest returns MAPPING_SILENT_FAIL for discard-write types, which
+     * the emulator reports as X86EMUL_OKAY (the write is dropped and the instruction retires): a simulator bug.
+     */
+    static boolean retryLoop(Observation o) {
+        int n = 0;
+        for (var e : o.events()) {
+            if (e.kind() == xpf.sim.trace.TraceEvent.Kind.CALL && e.name().equals("x86_emulate")
+                    && "RETRY".equals(e.fields().get("result"))) {
+                n++;
+            }
+        }
+        return n >= 2;
     }
 
     /** The label of the known issue that explains a livelock or an unfinished retry of this step, or null. */
@@ -101,8 +125,12 @@ public final class KnownIssues {
         if (shadowAccessToPagingType(o, before)) {
             return "known issue: livelock on a shadowed access to a paging/sharing p2m type";
         }
-        if (eventPendingUnshadowLoop(o)) {
-            return "known issue: livelock: a delivery needs emulation while the event is pending (E5 unshadow loop)";
+        if (retryLoop(o)) {
+            return "known issue: livelock: a read-modify-write emulated on a discard-write page retries forever";
+        }
+        String loop = unshadowLoop(o);
+        if (loop != null) {
+            return "known issue: livelock in an unshadow-and-retry loop (" + loop + ")";
         }
         if (implicitSupervisorSmapAc(o, before)) {
             return "known issue: livelock on an implicit supervisor access to a user page (SMAP, AC=1)";
@@ -111,18 +139,18 @@ public final class KnownIssues {
     }
 
     /**
-     * npe-event-delivery-through-mmio-page.yaml: when the guest's IDT (or stack) page is mapped to an emulated MMIO
-     * frame, the event delivery's implicit access reaches the shadow MMIO path, which hands the emulator no
-     * instruction: NullPointerException in X86Emulate.emulate (a simulator bug; the run cannot continue).
+     * npe-event-delivery-through-mmio-page.yaml, npe-event-delivery-write-needs-emulation.yaml: when an event
+     * delivery's own access (the IDT gate read, a stack push) needs Xen's emulator (the page is emulated MMIO, a
+     * shadowed page table, or read-only with CR0.WP=0), the shadow code hands the emulator no instruction:
+     * NullPointerException in X86Emulate.emulate (a simulator bug; the run cannot continue).
      *
      * @return the label of the known crash, or null when {@code t} is not one
      */
     public static String knownCrash(Throwable t) {
         if (t instanceof NullPointerException) {
             StackTraceElement[] st = t.getStackTrace();
-            if (st.length > 1 && st[0].getClassName().endsWith("X86Emulate")
-                    && st[1].getClassName().endsWith("HvmEmulate")) {
-                return "known issue: simulator NPE when an event delivery touches an MMIO page";
+            if (st.length > 0 && st[0].getClassName().endsWith("X86Emulate")) {
+                return "known issue: simulator NPE when an event delivery's access needs emulation";
             }
         }
         return null;
@@ -162,5 +190,18 @@ public final class KnownIssues {
             }
         }
         return false;
+    }
+
+    static final String UNSHADOW_IN_USE = "known issue: unshadowing a table that cannot be dropped";
+
+    /**
+     * writable-mapping-of-reshadowed-top-level-table.yaml: a write to another vCPU's current top-level table (through
+     * an alias) is unhandleable, so Xen unshadows the table, but the in-use top level cannot be dropped (dropped=0);
+     * the model nevertheless stops treating the frame as a page table, the retry maps it writable, and when the other
+     * vCPU's walk shadows it again the writable mapping stays: a writable mapping of a shadowed page table. Once a
+     * run unshadowed a table it could not drop, "writable mapping of a shadowed page table" is not checked in it.
+     */
+    static boolean unshadowInUse(Observation o) {
+        return o.called("shadow_remove_all_shadows", "dropped", "0");
     }
 }

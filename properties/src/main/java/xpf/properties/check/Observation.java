@@ -51,6 +51,16 @@ public record Observation(Scenario scenario, int index, Step step, DomainSpec sp
         return false;
     }
 
+    /** Whether a HARDWARE event of this name occurred (e.g. {@code fault_during_delivery}). */
+    public boolean hardware(String name) {
+        for (TraceEvent e : events) {
+            if (e.kind() == TraceEvent.Kind.HARDWARE && e.name().equals(name)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** The last CALL event of this symbol, or null. */
     public TraceEvent lastCall(String symbol) {
         TraceEvent last = null;

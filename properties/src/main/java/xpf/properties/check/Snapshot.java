@@ -36,7 +36,8 @@ public sealed interface Snapshot {
      * an access, paging is off, or the walk touched tables outside plain RAM).
      */
     record Hvm(HvmView view, HvmView.Vcpu vcpu, PagingControls controls, PagingMode mode, long[] pdpte,
-            CpuConfig guestCpu, Access access, WalkProbe.Probe probe, DomainView domainView) implements Snapshot {
+            CpuConfig guestCpu, Access access, WalkProbe.Probe probe, DomainView domainView, boolean eventPending)
+            implements Snapshot {
         @Override
         public boolean alive() {
             return view.alive();
@@ -112,7 +113,11 @@ public sealed interface Snapshot {
                     }
                 }
             }
-            return new Hvm(view, vv, c, mode, pdpte, guestCpu, acc, probe, wantDomainView ? views(g) : null);
+            // An event still pending injection (an earlier step's delivery that faulted) is delivered before the
+            // step's instruction runs: the step then continues that delivery first.
+            boolean pending = v.eventPending();
+            return new Hvm(view, vv, c, mode, pdpte, guestCpu, acc, pending ? null : probe,
+                    wantDomainView ? views(g) : null, pending);
         }
         if (g instanceof BareDomain b) {
             BareDomainView view = b.view();
