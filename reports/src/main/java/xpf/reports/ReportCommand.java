@@ -11,7 +11,7 @@ import picocli.CommandLine.Model.CommandSpec;
 import xpf.conformance.allure.ResultsFolder;
 import xpf.sim.cli.ExitCodes;
 import xpf.sim.cli.UserError;
-import xpf.sim.cli.XpfSubcommand;
+import xpf.sim.cli.CommandProvider;
 
 /**
  * {@code xpf report [--results DIR] [--report DIR] [--no-single-file] [--history DIR] [--bench FILE]}: builds the
@@ -20,8 +20,8 @@ import xpf.sim.cli.XpfSubcommand;
  * report or an input is wrong.
  */
 @Command(name = "report", mixinStandardHelpOptions = true,
-        description = {"Build the Allure report from target/allure-results (after ./mvnw -B verify or ./xpf conform):",
-            "target/allure-report/index.html (serve it, e.g. python3 -m http.server -d target/allure-report) and",
+        description = {"Build the Allure report from target/allure-results.",
+            "Run it after ./mvnw -B verify or ./xpf conform. It writes target/allure-report/index.html (serve it, e.g. python3 -m http.server -d target/allure-report) and",
             "target/allure-report-single/index.html (one file, opens from file://). Trends continue from the previous",
             "report's history/. See docs/reports.md."})
 public final class ReportCommand implements Callable<Integer> {
@@ -105,20 +105,9 @@ public final class ReportCommand implements Callable<Integer> {
     }
 
     /** Registers {@code report} with the CLI. */
-    public static final class Provider implements XpfSubcommand {
-        @Override
-        public String name() {
-            return "report";
-        }
-
-        @Override
-        public Object command() {
-            return new ReportCommand();
-        }
-
-        @Override
-        public int order() {
-            return 60;
+    public static final class Provider extends CommandProvider {
+        public Provider() {
+            super(ReportCommand::new, 60);
         }
     }
 }

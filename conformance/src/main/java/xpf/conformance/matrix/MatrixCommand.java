@@ -19,7 +19,7 @@ import xpf.sim.cli.ExitCodes;
 import xpf.sim.cli.Progress;
 import xpf.sim.cli.Shard;
 import xpf.sim.cli.UserError;
-import xpf.sim.cli.XpfSubcommand;
+import xpf.sim.cli.CommandProvider;
 import xpf.sim.walk.WalkJson;
 
 /**
@@ -134,7 +134,7 @@ public final class MatrixCommand implements Callable<Integer> {
                 from, to, nThreads);
         AtomicLong done = new AtomicLong();
         MatrixRunner.Summary sum;
-        try (Progress p = new Progress("matrix", to - from, done, err, 10)) {
+        try (Progress p = new Progress("matrix", to - from, done, err, Progress.twentieth(to - from))) {
             sum = MatrixRunner.run(from, to, nThreads, cases, ReferenceWalk::evaluate, done, 3);
         }
         for (MatrixRunner.Mismatch m : sum.mismatches()) {
@@ -157,20 +157,9 @@ public final class MatrixCommand implements Callable<Integer> {
     }
 
     /** Registers {@code matrix} with the CLI. */
-    public static final class Provider implements XpfSubcommand {
-        @Override
-        public String name() {
-            return "matrix";
-        }
-
-        @Override
-        public Object command() {
-            return new MatrixCommand();
-        }
-
-        @Override
-        public int order() {
-            return 40;
+    public static final class Provider extends CommandProvider {
+        public Provider() {
+            super(MatrixCommand::new, 40);
         }
     }
 }

@@ -24,6 +24,17 @@ public sealed interface Outcome {
         return b.toString();
     }
 
+    /** The raw injection fields as {@code event.*}, then the guest delivery's fields as {@code delivery.*}. */
+    private static void putEventAndDelivery(SequencedMap<String, String> m, Map<String, Long> event,
+            Delivered delivery) {
+        for (Map.Entry<String, Long> e : event.entrySet()) {
+            m.put("event." + e.getKey(), OutcomeFields.hex(e.getValue()));
+        }
+        if (delivery != null) {
+            delivery.fields().forEach((k, v) -> m.put("delivery." + k, v));
+        }
+    }
+
     /** The access completed; {@code value} is what a read returned (null for writes and fetches). */
     record Completed(Long value) implements Outcome {
         @Override
@@ -140,12 +151,7 @@ public sealed interface Outcome {
             if (cr2 != null) {
                 m.put("cr2", OutcomeFields.hex(cr2));
             }
-            for (Map.Entry<String, Long> e : event.entrySet()) {
-                m.put("event." + e.getKey(), OutcomeFields.hex(e.getValue()));
-            }
-            if (delivery != null) {
-                delivery.fields().forEach((k, v) -> m.put("delivery." + k, v));
-            }
+            putEventAndDelivery(m, event, delivery);
             return m;
         }
     }
@@ -173,12 +179,7 @@ public sealed interface Outcome {
             if (cr2 != null) {
                 m.put("cr2", OutcomeFields.hex(cr2));
             }
-            for (Map.Entry<String, Long> e : event.entrySet()) {
-                m.put("event." + e.getKey(), OutcomeFields.hex(e.getValue()));
-            }
-            if (delivery != null) {
-                delivery.fields().forEach((k, v) -> m.put("delivery." + k, v));
-            }
+            putEventAndDelivery(m, event, delivery);
             return m;
         }
     }

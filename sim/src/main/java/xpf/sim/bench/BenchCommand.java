@@ -14,7 +14,7 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 import xpf.sim.cli.ExitCodes;
 import xpf.sim.cli.UserError;
-import xpf.sim.cli.XpfSubcommand;
+import xpf.sim.cli.CommandProvider;
 
 /** {@code xpf bench [--json] [--only NAME] [--seconds S]}: runs the registered benchmarks and prints their figures. */
 @Command(name = "bench", mixinStandardHelpOptions = true,
@@ -81,20 +81,9 @@ public final class BenchCommand implements Callable<Integer> {
     }
 
     /** Registers {@code bench} with the CLI. */
-    public static final class Provider implements XpfSubcommand {
-        @Override
-        public String name() {
-            return "bench";
-        }
-
-        @Override
-        public Object command() {
-            return new BenchCommand();
-        }
-
-        @Override
-        public int order() {
-            return 80;
+    public static final class Provider extends CommandProvider {
+        public Provider() {
+            super(BenchCommand::new, 80);
         }
     }
 }

@@ -97,8 +97,10 @@ public final class BareDomain implements GuestDomain {
             for (long e : m.pdpteRegisters()) {
                 pdpte.add(e);
             }
+            BareIdt.CpuRegs r = regs.get(i);
             vs.add(new xpf.model.xen.BareDomainView.Vcpu(i, m.controls(), cpl.get(i), pdpte, DomainViews.tlb(m),
-                    DomainViews.psc(m), idts.get(i) != null));
+                    DomainViews.psc(m), idts.get(i) != null, idts.get(i), r.rip(), r.rsp(), r.rflags(), r.cs(),
+                    r.ss()));
         }
         return new xpf.model.xen.BareDomainView(name, ctx.machine().spec(), true,
                 ctx.machine().memory().snapshotWords(), vs);
@@ -136,7 +138,7 @@ public final class BareDomain implements GuestDomain {
                 t.op("cr_write", "cr3", next.cr3(), "controls", VcpuControls.flags(next), "mode",
                         next.mode().wireName());
                 String missing = VcpuControls.unsupported(next, ctx.machine().spec());
-                if (missing != null || mmu.setControls(next) == Vectors.GP) {
+                if (missing != null || mmu.setControls(next, w.cr3() != null) == Vectors.GP) {
                     t.hardware("#GP", "cause", missing != null ? missing + " unsupported" : "PDPTE load");
                     yield new Outcome.ArchException(Vectors.GP, 0, null);
                 }

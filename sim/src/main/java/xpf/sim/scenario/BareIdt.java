@@ -57,6 +57,26 @@ final class BareIdt {
         int cpl() {
             return cpl;
         }
+
+        long rip() {
+            return rip;
+        }
+
+        long rsp() {
+            return rsp;
+        }
+
+        long rflags() {
+            return rflags;
+        }
+
+        int cs() {
+            return cs;
+        }
+
+        int ss() {
+            return ss;
+        }
     }
 
     private BareIdt() {

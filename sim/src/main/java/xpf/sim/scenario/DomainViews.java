@@ -8,6 +8,8 @@ import xpf.sim.domain.GuestDomain;
 import xpf.sim.x86.Mmu;
 import xpf.sim.x86.PagingStructureCache;
 import xpf.sim.x86.Tlb;
+import xpf.sim.xen.pv.PvDomain;
+import xpf.sim.xen.pv.PvDomainViews;
 
 /**
  * Plain-data views of running domains ({@link DomainView}), for the reference model and invariants. One adapter per
@@ -22,6 +24,12 @@ public final class DomainViews {
     public static DomainView of(GuestDomain g) {
         if (g instanceof BareDomain b) {
             return b.view();
+        }
+        if (g instanceof xpf.sim.xen.hvm.HvmDomain h) {
+            return xpf.sim.xen.hvm.HvmDomainViews.of(h);
+        }
+        if (g instanceof PvDomain p) {
+            return PvDomainViews.of(p);
         }
         throw new IllegalArgumentException("no view for " + g.kind().wireName() + " domains yet");
     }

@@ -3,7 +3,7 @@ package xpf.sim.scenario;
 import xpf.model.scenario.DomainSpec;
 import xpf.sim.domain.BuildContext;
 import xpf.sim.domain.GuestDomain;
-import xpf.sim.domain.ScenarioError;
+import xpf.sim.xen.pv.PvDomain;
 
 /** Builds the running domain for a domain spec, by kind. */
 final class Domains {
@@ -14,9 +14,8 @@ final class Domains {
     static GuestDomain create(DomainSpec spec, BuildContext ctx) {
         return switch (spec.kind()) {
             case BARE -> new BareDomain(spec, ctx);
+            case PV64, PV32 -> new PvDomain(spec, ctx);
             case HVM_SVM, HVM_VMX -> new xpf.sim.xen.hvm.HvmDomain(spec, ctx);
-            case PV64, PV32 -> throw new ScenarioError(ctx.path() + ".kind",
-                    spec.kind().wireName() + " domains are not simulated in this build yet");
         };
     }
 }

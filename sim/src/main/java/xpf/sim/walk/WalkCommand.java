@@ -15,7 +15,7 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 import xpf.sim.cli.ExitCodes;
 import xpf.sim.cli.UserError;
-import xpf.sim.cli.XpfSubcommand;
+import xpf.sim.cli.CommandProvider;
 
 /** {@code xpf walk [FILE|-]}: the JSON-lines walk service of docs/walk-service.md. */
 @Command(name = "walk", mixinStandardHelpOptions = true,
@@ -71,20 +71,9 @@ public final class WalkCommand implements Callable<Integer> {
     }
 
     /** Registers {@code walk} with the CLI. */
-    public static final class Provider implements XpfSubcommand {
-        @Override
-        public String name() {
-            return "walk";
-        }
-
-        @Override
-        public Object command() {
-            return new WalkCommand();
-        }
-
-        @Override
-        public int order() {
-            return 50;
+    public static final class Provider extends CommandProvider {
+        public Provider() {
+            super(WalkCommand::new, 50);
         }
     }
 }

@@ -159,16 +159,28 @@ public final class Mmu {
     }
 
     /**
-     * Installs new controls as MOV CR0/CR3/CR4 or WRMSR EFER would, with their TLB effects (§1.1f).
+     * Installs new controls as MOV CR0/CR4 or WRMSR EFER would, with their TLB effects (§1.1f). A changed CR3 counts as
+     * a MOV CR3; use {@link #setControls(PagingControls, boolean)} when CR3 was written with its current value.
      *
      * @return {@link Vectors#GP} if the change needs a PAE PDPTE load that fails (nothing changes then), else -1
      */
-    @Rule({"1.1b", "1.1f"})
     public int setControls(PagingControls next) {
+        return setControls(next, false);
+    }
+
+    /**
+     * Installs new controls. {@code cr3Written}: the change includes a MOV to CR3, which flushes non-global
+     * translations and all paging-structure caches and (PAE) reloads the PDPTE registers even when the value is the
+     * one already loaded (SDM §4.10.4.1; Linux flushes its TLB exactly this way).
+     *
+     * @return {@link Vectors#GP} if a PAE PDPTE load fails (nothing changes then), else -1
+     */
+    @Rule({"1.1b", "1.1f"})
+    public int setControls(PagingControls next, boolean cr3Written) {
         PagingControls prev = controls;
         boolean modeChange = prev.mode() != next.mode();
-        boolean cr3Change = prev.cr3() != next.cr3();
-        if (next.mode() == PagingMode.PAE && (modeChange || cr3Change) && pdpteLoadFails(next.cr3(), false)) {
+        boolean movCr3 = cr3Written || prev.cr3() != next.cr3();
+        if (next.mode() == PagingMode.PAE && (modeChange || movCr3) && pdpteLoadFails(next.cr3(), false)) {
             return Vectors.GP;
         }
         controls = next;
@@ -178,16 +190,16 @@ public final class Mmu {
         if (modeChange || prev.cr4Pge() != next.cr4Pge() || prev.cr4Pse() != next.cr4Pse()
                 || prev.cr4Smep() != next.cr4Smep() || prev.eferNxe() != next.eferNxe()) {
             flushAll();
-        } else if (cr3Change) {
+        } else if (movCr3) {
             tlb.flushNonGlobal();
             psc.flushAll();
         }
         return -1;
     }
 
-    /** MOV CR3 with the current mode. */
+    /** MOV CR3 with the current mode: always flushes non-global translations, even with an unchanged value. */
     public int loadCr3(long cr3) {
-        return setControls(controls.withCr3(cr3));
+        return setControls(controls.withCr3(cr3), true);
     }
 
     /** INVLPG: entries for the page, global ones included, and all paging-structure caches; a NOP if non-canonical. */
@@ -319,6 +331,6 @@ public final class Mmu {
         boolean global = c.cr4Pge() && w.global();
         long vaBase = la & -w.pageSize();
         long paBase = w.pa() & -w.pageSize();
-        tlb.insert(new Tlb.Entry(vaBase, w.pageSize(), paBase, w.rights(), dirty, global, w.leafSlot()));
+        tlb.insert(la, new Tlb.Entry(vaBase, w.pageSize(), paBase, w.rights(), dirty, global, w.leafSlot()));
     }
 }

@@ -51,9 +51,13 @@ public final class Tlb {
         return null;
     }
 
-    public void insert(Entry e) {
-        // A page is cached under one size only: drop any other-size entry for the same address first.
-        invalidatePage(e.vaBase());
+    /**
+     * Caches the translation a walk of {@code la} produced. Any entry that covered {@code la} (of any size, e.g. a 4 KiB
+     * entry for a page that is now part of a 2 MiB leaf) is dropped first, so the fresh walk's answer is the one used
+     * for {@code la}; entries for other addresses stay, stale or not, until invalidated (§1.1f).
+     */
+    public void insert(long la, Entry e) {
+        invalidatePage(la);
         map(sizeIndex(e.pageSize())).put(e.vaBase(), e);
     }
 

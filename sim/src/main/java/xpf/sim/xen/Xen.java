@@ -41,11 +41,48 @@ public final class Xen {
         return bugs.contains(id);
     }
 
+    /** Whether the seeded historic bug {@code b} is switched on for this run. */
+    public boolean bug(BugSwitch b) {
+        return bug(b.id());
+    }
+
     public Set<String> bugs() {
         return java.util.Collections.unmodifiableSet(bugs);
     }
 
     public FrameTable frameTable() {
         return frames;
+    }
+
+    // ---- Xen's own heap and its fatal state (added for the PV path; HVM may use them too) ----
+
+    /** First Xen frame handed out by {@link #allocXenFrame()}; 0x00..0x0f stay untouched (text, boot data). */
+    private static final long FIRST_HEAP_FRAME = 0x10;
+    private long nextHeapFrame = FIRST_HEAP_FRAME;
+    private String panicReason;
+
+    /**
+     * Allocates one of Xen's own frames (0x10 .. XEN_FRAMES-1), zeroed, for tables Xen builds for a domain (the
+     * per-domain GDT/LDT area, a 32-bit PV vCPU's L4). Running out is a scenario too large for the model.
+     */
+    public long allocXenFrame() {
+        if (nextHeapFrame >= XEN_FRAMES) {
+            throw new IllegalStateException("Xen's heap (frames 0x10..0xff) is exhausted");
+        }
+        long f = nextHeapFrame++;
+        machine.memory().clearFrame(f);
+        return f;
+    }
+
+    /** Xen panicked ({@code panic()}, {@code fatal_trap()}): the whole machine is dead; the first reason sticks. */
+    public void panic(String reason) {
+        if (panicReason == null) {
+            panicReason = reason;
+        }
+    }
+
+    /** The reason Xen panicked, or null while it runs. */
+    public String panicReason() {
+        return panicReason;
     }
 }

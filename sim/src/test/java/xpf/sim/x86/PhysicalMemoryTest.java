@@ -49,4 +49,42 @@ class PhysicalMemoryTest {
         assertThat(c.snapshotWords()).hasSize(5000);
         assertThat(c.snapshotWords().firstKey()).isEqualTo(0L);
     }
+
+    @Test
+    void subWordCompareAndSetComparesOnlyItsBytes() {
+        PhysicalMemory m = new PhysicalMemory();
+        m.writeWord(0x20, 0xFFFF_FFFF_0000_0007L);
+        assertThat(m.compareAndSet(0x20, 4, 0x1_0000_0007L, 9)).as("bits above the size are ignored").isTrue();
+        assertThat(m.readWord(0x20)).isEqualTo(0xFFFF_FFFF_0000_0009L);
+        assertThat(m.compareAndSet(0x20, 2, 0x8, 1)).isFalse();
+    }
+
+    @Test
+    void clearFrameZeroesExactlyThatFrame() {
+        PhysicalMemory m = new PhysicalMemory();
+        m.writeWord(0x3000, 1);
+        m.writeWord(0x3FF8, 2);
+        m.writeWord(0x4000, 3);
+        m.writeWord(0x2FF8, 4);
+        m.clearFrame(3);
+        assertThat(m.snapshotWords()).containsOnlyKeys(0x2FF8L, 0x4000L);
+    }
+
+    @Test
+    void theWriteObserverSeesEveryWordWritten() {
+        PhysicalMemory m = new PhysicalMemory();
+        java.util.List<Long> seen = new java.util.ArrayList<>();
+        m.setWriteObserver(seen::add);
+        m.write(0x1006, 4, 0xAABBCCDDL); // spans two words: written byte by byte
+        m.writeWord(0x2000, 0);
+        assertThat(seen).containsExactly(0x1000L, 0x1000L, 0x1008L, 0x1008L, 0x2000L);
+    }
+
+    @Test
+    void badSizesAreRefused() {
+        PhysicalMemory m = new PhysicalMemory();
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> m.read(0, 3)).isInstanceOf(IllegalArgumentException.class);
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> m.write(0, 16, 0))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
 }

@@ -67,7 +67,8 @@ class ReservedBitsTest {
         Mmu mmu = f.mmu();
         long pdpte = f.mem.readWord(f.root);
         f.mem.writeWord(f.root, pdpte | EntryBits.RW);
-        assertThat(mmu.loadCr3(f.root)).isEqualTo(-1); // unchanged CR3: no reload
+        assertThat(mmu.loadCr3(f.root)).as("MOV CR3 of the same value reloads the PDPTEs").isEqualTo(Vectors.GP);
+        assertThat(mmu.controls().cr3()).isEqualTo(f.root);
         assertThat(mmu.setControls(f.controls().withCr3(f.root + 0x20))).isEqualTo(-1); // other PDPT (all zero)
         assertThat(mmu.setControls(f.controls())).isEqualTo(Vectors.GP);
         assertThat(mmu.controls().cr3()).isEqualTo(f.root + 0x20);
@@ -221,5 +222,24 @@ class ReservedBitsTest {
         f.clearBits(VA, EntryLevel.PTE, EntryBits.US | EntryBits.RW);
         f.setBits(VA, EntryLevel.PTE, 1L << 45);
         assertThat(f.mmu().translate(Access.write(VA, 3))).isPageFault(RSVD | PfErrorCode.W | PfErrorCode.U);
+    }
+
+    @Test
+    @DisplayName("1.1b pae PDPTE load at MOV CR3 checks all four PDPTEs, only the present ones, and loads the registers")
+    void paePdpteLoadAllFour() {
+        PagingFixture f = PagingFixture.of(PagingMode.PAE);
+        f.map4k(VA, 0x7000);
+        Mmu mmu = f.mmu();
+        long other = f.allocTable() & ~0x1F;
+        f.mem.writeWord(other + 8 * 3, 0x5000 | EntryBits.P);
+        f.mem.writeWord(other + 8 * 2, 0xFFFF_0000_0000_01E6L); // not present: its reserved bits do not count
+        assertThat(mmu.loadCr3(other)).isEqualTo(-1);
+        assertThat(mmu.pdpteRegisters()).containsExactly(0, 0, 0xFFFF_0000_0000_01E6L, 0x5000 | EntryBits.P);
+        f.mem.writeWord(other + 8 * 1, 0x6000 | EntryBits.P | EntryBits.A); // A (bit 5) is reserved in a PDPTE
+        long[] before = mmu.pdpteRegisters();
+        assertThat(mmu.loadCr3(other + 0x20)).isEqualTo(-1); // a different, empty PDPT
+        assertThat(mmu.setControls(mmu.controls().withCr3(other))).isEqualTo(xpf.model.x86.Vectors.GP);
+        assertThat(mmu.pdpteRegisters()).as("a failed load leaves the registers").containsExactly(0, 0, 0, 0);
+        assertThat(before).hasSize(4);
     }
 }

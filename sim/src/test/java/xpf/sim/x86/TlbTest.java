@@ -150,7 +150,9 @@ class TlbTest {
         assertThat(mmu.translate(Access.read(neighbour, 3))).as("walk starts below the cached PDE")
                 .isOk().cameFrom(Mmu.Source.PSC_WALK).translatesTo(0x9234).readEntries(neighbourPte);
         mmu.invlpg(VA); // INVLPG empties all paging-structure caches
-        assertThat(mmu.translate(Access.read(neighbour + 0x1000, 3))).isPageFault(U);
+        assertThat(mmu.pagingStructureCache().size()).isZero();
+        assertThat(mmu.translate(Access.read(neighbour + 0x1000, 3))).isPageFault(U).cameFrom(Mmu.Source.WALK)
+                .readEntries(f.slot(VA, EntryLevel.PML4E), f.slot(VA, EntryLevel.PDPTE), f.slot(VA, EntryLevel.PDE));
     }
 
     @Test
@@ -165,5 +167,70 @@ class TlbTest {
         assertThat(mmu.translate(Access.read(VA, 0))).isPageFault(P).cameFrom(Mmu.Source.TLB);
         assertThat(mmu.tlb().size()).isZero();
         assertThat(mmu.pagingStructureCache().size()).isZero();
+    }
+
+    @Test
+    @DisplayName("1.1f a walk that starts from a paging-structure-cache entry keeps the rights cached above it")
+    void pscCarriesAccumulatedRights() {
+        for (long upperBit : new long[] {EntryBits.US, EntryBits.RW, EntryBits.XD}) {
+            PagingFixture f = mapped(PagingFixture.USER_RW);
+            long other = VA + 0x1000;
+            f.map4k(other, 0x9000);
+            if (upperBit == EntryBits.XD) {
+                f.setBits(VA, EntryLevel.PML4E, EntryBits.XD);
+            } else {
+                f.clearBits(VA, EntryLevel.PML4E, upperBit);
+            }
+            Mmu mmu = f.mmu(f.controls().withNxe(true).withWp(true));
+            mmu.translate(Access.read(VA, 0)); // fills the caches through the restricted PML4E
+            f.setBits(VA, EntryLevel.PML4E, upperBit == EntryBits.XD ? 0 : upperBit); // relax memory, not the cache
+            f.clearBits(VA, EntryLevel.PML4E, upperBit == EntryBits.XD ? EntryBits.XD : 0);
+            Access probe = upperBit == EntryBits.US ? Access.read(other, 3)
+                    : upperBit == EntryBits.RW ? Access.write(other, 3) : Access.fetch(other, 3);
+            int ec = (upperBit == EntryBits.RW ? W : 0) | U | (upperBit == EntryBits.XD ? xpf.model.x86.PfErrorCode.I : 0)
+                    | P;
+            assertThat(mmu.translate(probe)).as("bit 0x" + Long.toHexString(upperBit)).isPageFault(ec)
+                    .cameFrom(Mmu.Source.PSC_WALK);
+        }
+    }
+
+    @Test
+    @DisplayName("1.1f caching the walk of an address replaces any other-size entry for that address only")
+    void insertReplacesOtherSize() {
+        Tlb t = new Tlb();
+        AccessRights.Effective rw = new AccessRights.Effective(true, true, false, 0);
+        long other = 0x402000;
+        t.insert(VA, new Tlb.Entry(VA & ~0xFFFL, 0x1000, 0x7000, rw, false, false, 0));
+        t.insert(other, new Tlb.Entry(other, 0x1000, 0x8000, rw, false, false, 0));
+        t.insert(VA, new Tlb.Entry(VA & ~0x1FFFFFL, 0x200000, 0x600000, rw, true, false, 0));
+        assertThat(t.lookup(VA).pageSize()).as("the fresh walk's answer for VA").isEqualTo(0x200000);
+        assertThat(t.lookup(other).pageSize()).as("another page's entry stays until invalidated").isEqualTo(0x1000);
+        assertThat(t.size()).isEqualTo(2);
+    }
+
+    @Test
+    @DisplayName("1.1f a PDE that became a 2 MiB leaf: a write through the old global 4K entry (D=0) re-walks once, "
+            + "then hits the new entry")
+    void sizeChangeRewalksOnce() {
+        PagingFixture f = mapped(PagingFixture.USER_RW | EntryBits.G);
+        Mmu mmu = f.mmu(f.controls().withPge(true));
+        mmu.translate(Access.read(VA, 3)); // global 4K entry, D=0
+        f.set(VA, EntryLevel.PDE, 0x600000 | PagingFixture.USER_RW | EntryBits.PS);
+        mmu.loadCr3(f.root | 0x8); // empties the paging-structure caches, keeps the global TLB entry
+        assertThat(mmu.tlb().lookup(VA).pageSize()).isEqualTo(0x1000);
+        assertThat(mmu.translate(Access.write(VA, 3))).translatesTo(0x600000 | (VA & 0x1FFFFF)).hasPageSize(0x200000);
+        assertThat(mmu.translate(Access.write(VA, 3))).cameFrom(Mmu.Source.TLB).hasPageSize(0x200000);
+    }
+
+    @Test
+    @DisplayName("1.1f MOV CR3 with the value already loaded still flushes non-global translations")
+    void sameValueCr3Flushes() {
+        PagingFixture f = mapped(PagingFixture.USER_RW);
+        Mmu mmu = f.mmu();
+        mmu.translate(Access.read(VA, 3));
+        f.set(VA, EntryLevel.PTE, 0);
+        assertThat(mmu.translate(Access.read(VA, 3))).as("stale until flushed").isOk();
+        mmu.loadCr3(f.root);
+        assertThat(mmu.translate(Access.read(VA, 3))).isPageFault(U);
     }
 }

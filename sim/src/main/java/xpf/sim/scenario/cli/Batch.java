@@ -23,16 +23,17 @@ final class Batch {
     static List<Item> loadAndRun(List<Path> files, PrintWriter err, String label) {
         List<Item> items = new ArrayList<>();
         List<String> errors = new ArrayList<>();
-        Progress progress = new Progress(err, "xpf " + label, files.size(), 100);
-        int n = 0;
-        for (Path p : files) {
-            try {
-                LoadedScenario ls = ScenarioLoader.load(p);
-                items.add(new Item(p, ls, ls.run()));
-            } catch (ScenarioLoadException e) {
-                errors.add(e.getMessage());
+        java.util.concurrent.atomic.AtomicLong done = new java.util.concurrent.atomic.AtomicLong();
+        try (xpf.sim.cli.Progress progress = new xpf.sim.cli.Progress("xpf " + label, files.size(), done, err, 100)) {
+            for (Path p : files) {
+                try {
+                    LoadedScenario ls = ScenarioLoader.load(p);
+                    items.add(new Item(p, ls, ls.run()));
+                } catch (ScenarioLoadException e) {
+                    errors.add(e.getMessage());
+                }
+                done.incrementAndGet();
             }
-            progress.done(++n);
         }
         if (!errors.isEmpty()) {
             errors.forEach(err::println);

@@ -8,7 +8,7 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 import xpf.sim.cli.ExitCodes;
-import xpf.sim.cli.XpfSubcommand;
+import xpf.sim.cli.CommandProvider;
 
 /** {@code xpf explain FILE}: the numbered call flow of each step of a scenario. */
 @Command(name = "explain", mixinStandardHelpOptions = true,
@@ -41,20 +41,9 @@ public final class ExplainCommand implements Callable<Integer> {
     }
 
     /** Registers {@code explain} with the CLI. */
-    public static final class Provider implements XpfSubcommand {
-        @Override
-        public String name() {
-            return "explain";
-        }
-
-        @Override
-        public Object command() {
-            return new ExplainCommand();
-        }
-
-        @Override
-        public int order() {
-            return 11;
+    public static final class Provider extends CommandProvider {
+        public Provider() {
+            super(ExplainCommand::new, 11);
         }
     }
 }

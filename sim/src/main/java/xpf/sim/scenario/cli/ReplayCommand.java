@@ -10,7 +10,7 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 import xpf.sim.cli.ExitCodes;
 import xpf.sim.cli.UserError;
-import xpf.sim.cli.XpfSubcommand;
+import xpf.sim.cli.CommandProvider;
 import xpf.sim.scenario.ScenarioRunner;
 import xpf.sim.trace.TraceEvent;
 
@@ -98,20 +98,9 @@ public final class ReplayCommand implements Callable<Integer> {
     }
 
     /** Registers {@code replay} with the CLI. */
-    public static final class Provider implements XpfSubcommand {
-        @Override
-        public String name() {
-            return "replay";
-        }
-
-        @Override
-        public Object command() {
-            return new ReplayCommand();
-        }
-
-        @Override
-        public int order() {
-            return 12;
+    public static final class Provider extends CommandProvider {
+        public Provider() {
+            super(ReplayCommand::new, 12);
         }
     }
 }

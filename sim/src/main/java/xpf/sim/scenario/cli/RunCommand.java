@@ -18,7 +18,7 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 import xpf.sim.cli.ExitCodes;
 import xpf.sim.cli.UserError;
-import xpf.sim.cli.XpfSubcommand;
+import xpf.sim.cli.CommandProvider;
 import xpf.sim.scenario.ScenarioRunner;
 import xpf.sim.scenario.load.LoadedScenario;
 import xpf.sim.scenario.load.ScenarioLoader;
@@ -179,20 +179,9 @@ public final class RunCommand implements Callable<Integer> {
     }
 
     /** Registers {@code run} with the CLI. */
-    public static final class Provider implements XpfSubcommand {
-        @Override
-        public String name() {
-            return "run";
-        }
-
-        @Override
-        public Object command() {
-            return new RunCommand();
-        }
-
-        @Override
-        public int order() {
-            return 10;
+    public static final class Provider extends CommandProvider {
+        public Provider() {
+            super(RunCommand::new, 10);
         }
     }
 }

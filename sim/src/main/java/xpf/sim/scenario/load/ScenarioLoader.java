@@ -48,6 +48,8 @@ import xpf.model.x86.AccessKind;
 import xpf.model.x86.PageSizes;
 import xpf.model.x86.PagingMode;
 import xpf.model.x86.Vendor;
+import xpf.sim.scenario.BugSwitches;
+import xpf.sim.xen.BugSwitch;
 
 /**
  * Reads a scenario file (YAML or JSON, docs/scenario-format.md) into a {@link Scenario}. Strict: unknown keys,
@@ -148,7 +150,10 @@ public final class ScenarioLoader {
         }
         String description = top.str("description", "");
         List<String> tags = top.has("tags") ? c.strings(top.get("tags"), "tags") : List.of();
-        List<String> bugs = top.has("bugs") ? c.strings(top.get("bugs"), "bugs") : List.of();
+        // every entry must be a known switch (BugSwitches): a typo would otherwise silently switch nothing
+        List<String> bugs = top.has("bugs")
+                ? c.words(top.get("bugs"), "bugs", BugSwitches::fromWire).stream().map(BugSwitch::id).toList()
+                : List.of();
         machine = machine(top.get("machine"));
         Node.ListNode dl = c.list(top.req("domains"), "domains");
         if (dl.items().isEmpty()) {
@@ -218,10 +223,10 @@ public final class ScenarioLoader {
             f.forbid("paging", hvmOnly);
             f.forbid("p2m", hvmOnly);
             f.forbid("devices", hvmOnly);
-            f.forbid("params", hvmOnly);
         }
         if (kind == DomainKind.BARE) {
             f.forbid("hardware_domain", "a bare domain runs without Xen, so it cannot be the hardware domain");
+            f.forbid("params", "a bare domain runs without Xen, so it has no Xen parameters");
         }
         HvmPaging paging = kind.hvm()
                 ? (f.has("paging") ? c.word(f.get("paging"), f.p("paging"), HvmPaging::fromWire) : HvmPaging.SHADOW)

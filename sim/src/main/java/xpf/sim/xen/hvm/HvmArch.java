@@ -49,4 +49,12 @@ public abstract class HvmArch {
 
     /** Every VMCB / VMCS field of the model, by name (a plain-data view). */
     public abstract SequencedMap<String, Long> fields();
+
+    /**
+     * Xen's per-vCPU software state of the architecture half that outlives an exit (the 3.1 resume path's deferred
+     * re-queue), by name, for the plain-data view. Empty when there is none.
+     */
+    public SequencedMap<String, Long> xenState() {
+        return new java.util.LinkedHashMap<>();
+    }
 }

@@ -297,6 +297,16 @@ public final class HvmDomain implements GuestDomain {
         return ctx.machine().memory();
     }
 
+    /** The HVM params the scenario set, by name (for the plain-data view). */
+    public java.util.SequencedMap<String, Long> params() {
+        return spec.params();
+    }
+
+    /** The terminal outcome of a domain that stopped (null while it is alive), for the plain-data view. */
+    public Outcome end() {
+        return end;
+    }
+
     public long param(String name, long dflt) {
         Long v = spec.params().get(name);
         return v == null ? dflt : v;

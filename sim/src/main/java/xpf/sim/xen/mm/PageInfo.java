@@ -4,12 +4,18 @@ package xpf.sim.xen.mm;
  * Xen's per-frame bookkeeping ({@code struct page_info}, asm/mm.h; xen-pv-fault-path.md §1 and §4.1): owner, general
  * reference count, type with its own count and flags, and the linear-page-table count. Mutable on purpose: it is the
  * state Xen changes under its locks; views for checks are taken with {@link #snapshot()}.
+ *
+ * <p>{@code count} counts the references that mappings, page-table entries, pins and base pointers hold; Xen's own
+ * allocation reference ({@code PGC_allocated}) is left out, so a frame nobody uses has count 0 and the balance
+ * "count = references held" can be checked directly. {@code linearPtCount} follows Xen's signed convention
+ * ({@code linear_pt_count}): &gt; 0 = how many same-level entries this table contains, &lt; 0 = how many same-level
+ * entries elsewhere point at it. References are taken and dropped through {@link PageRefs}.
  */
 public final class PageInfo {
 
     /** An immutable copy for invariants, traces and the reference model. */
     public record Snapshot(long mfn, int owner, long count, PageType type, long typeCount, boolean validated,
-            boolean pinned, int linearPtCount, boolean pageTableShadowed) {
+            boolean pinned, int linearPtCount, boolean pageTableShadowed, boolean paeXenL2) {
     }
 
     private final long mfn;
@@ -22,6 +28,8 @@ public final class PageInfo {
     private int linearPtCount;
     /** {@code PGC_page_table}: the shadow code treats this frame as a guest page table (HVM shadow paging). */
     private boolean shadowedPageTable;
+    /** {@code PGT_pae_xen_l2}: a 32-bit PV guest's L2 in L3 slot 3, whose top slots hold Xen's own mappings. */
+    private boolean paeXenL2;
 
     public PageInfo(long mfn, int owner) {
         this.mfn = mfn;
@@ -96,7 +104,31 @@ public final class PageInfo {
         this.shadowedPageTable = v;
     }
 
+    /**
+     * A stand-in for {@code tlbflush_timestamp}: a reference to the frame was dropped since the last type change,
+     * so a TLB may still hold a translation to it and the next type change must flush. A frame never referenced
+     * needs no flush (Xen's {@code tlbflush_filter} finds every CPU clean).
+     */
+    private boolean tlbflushNeeded;
+
+    public boolean tlbflushNeeded() {
+        return tlbflushNeeded;
+    }
+
+    public void setTlbflushNeeded(boolean v) {
+        this.tlbflushNeeded = v;
+    }
+
+    public boolean paeXenL2() {
+        return paeXenL2;
+    }
+
+    public void setPaeXenL2(boolean v) {
+        this.paeXenL2 = v;
+    }
+
     public Snapshot snapshot() {
-        return new Snapshot(mfn, owner, count, type, typeCount, validated, pinned, linearPtCount, shadowedPageTable);
+        return new Snapshot(mfn, owner, count, type, typeCount, validated, pinned, linearPtCount, shadowedPageTable,
+                paeXenL2);
     }
 }

@@ -128,7 +128,8 @@ final class ScenarioGen {
         for (int i = between(0, 3); i > 0; i--) {
             tags.add(word());
         }
-        List<String> bugs = coin() ? List.of() : List.of("xsa-" + between(1, 400));
+        // only catalogued switches load (the loader rejects unknown ids)
+        List<String> bugs = coin() ? List.of() : List.of(pick(xpf.sim.scenario.BugSwitches.ids()));
         String name = word();
         if (name.isBlank()) {
             name = "s";

@@ -102,6 +102,14 @@ public final class Svm extends HvmArch {
         return m;
     }
 
+    /** 3.1: EXITINTINFO waiting for svm_intr_assist (for the view). */
+    @Override
+    public SequencedMap<String, Long> xenState() {
+        SequencedMap<String, Long> m = new java.util.LinkedHashMap<>();
+        m.put("deferred_exit_int_info", deferred == null ? 0L : deferred.encode());
+        return m;
+    }
+
     @Override
     public SequencedMap<String, Long> fields() {
         return vmcb.fields();

@@ -118,6 +118,16 @@ public final class Vmx extends HvmArch {
         return m;
     }
 
+    /** 3.1: the IDT-vectoring event waiting for vmx_intr_assist, and vector_injected (for the view). */
+    @Override
+    public SequencedMap<String, Long> xenState() {
+        SequencedMap<String, Long> m = new java.util.LinkedHashMap<>();
+        m.put("deferred_idtv", deferredIdtv);
+        m.put("deferred_idtv_error_code", deferredIdtvEc);
+        m.put("vector_injected", vectorInjected ? 1L : 0L);
+        return m;
+    }
+
     @Override
     public SequencedMap<String, Long> fields() {
         return vmcs.fields();

@@ -44,6 +44,11 @@ public final class P2m {
         return e == null ? P2mEntry.invalid(gfn) : e;
     }
 
+    /** Whether unsharing currently finds no memory (for the plain-data view). */
+    public boolean unshareFails() {
+        return unshareFails;
+    }
+
     /** Test hook: unsharing finds no memory (ENOMEM), as when the host is out of free frames. */
     public void setUnshareFails(boolean v) {
         this.unshareFails = v;

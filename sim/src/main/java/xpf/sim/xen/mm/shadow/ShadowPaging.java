@@ -128,6 +128,19 @@ public final class ShadowPaging {
         return profile;
     }
 
+    /**
+     * A vCPU's SHOPT_FAST_EMULATION state by Xen's names ({@code last_write_emul_ok}, {@code last_emulated_frame},
+     * {@code last_emulated_mfn}), for the plain-data view.
+     */
+    public java.util.SequencedMap<String, Long> fastEmulationState(int vcpuId) {
+        java.util.SequencedMap<String, Long> m = new java.util.LinkedHashMap<>();
+        FastEmulation fe = fast.get(vcpuId);
+        m.put("last_write_emul_ok", fe != null && fe.lastWriteEmulOk ? 1L : 0L);
+        m.put("last_emulated_frame", fe == null ? 0L : fe.frame);
+        m.put("last_emulated_mfn", fe == null ? 0L : fe.mfn);
+        return m;
+    }
+
     private FastEmulation fast(ShadowVcpu v) {
         return fast.computeIfAbsent(v.vcpuId(), k -> new FastEmulation());
     }

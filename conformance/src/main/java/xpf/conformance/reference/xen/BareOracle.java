@@ -1,0 +1,476 @@
+package xpf.conformance.reference.xen;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.SequencedMap;
+import java.util.SortedMap;
+import java.util.TreeMap;
+
+import xpf.conformance.reference.ReferenceWalk;
+import xpf.conformance.reference.XenGuestWalk;
+import xpf.model.scenario.ControlFlag;
+import xpf.model.scenario.ControlWrite;
+import xpf.model.scenario.CpuFeature;
+import xpf.model.scenario.GuestAccess;
+import xpf.model.scenario.IdtSpec;
+import xpf.model.scenario.HostWrite;
+import xpf.model.scenario.Hypercall;
+import xpf.model.scenario.Insn;
+import xpf.model.scenario.Invlpg;
+import xpf.model.scenario.OutcomeClass;
+import xpf.model.scenario.OutcomeFields;
+import xpf.model.scenario.Step;
+import xpf.model.x86.Access;
+import xpf.model.x86.AccessKind;
+import xpf.model.x86.CpuConfig;
+import xpf.model.x86.PagingControls;
+import xpf.model.x86.PagingMode;
+import xpf.model.x86.PscEntryView;
+import xpf.model.x86.TlbEntryView;
+import xpf.model.x86.Vectors;
+import xpf.model.x86.WalkCase;
+import xpf.model.x86.WalkOutcome;
+import xpf.model.xen.BareDomainView;
+import xpf.model.xen.DomainView;
+
+/**
+ * The reference model of a bare domain (no Xen): the x86 outcome of each step from {@link BareDomainView}, written
+ * from x86-paging.md. A guest access is decided in this order:
+ * <ol>
+ *   <li>{@code 1.1d} canonical check → #GP(0) / #SS(0);</li>
+ *   <li>{@code 1.1f} TLB: an entry covering the page whose cached rights deny the access → #PF from the cached
+ *       rights (P set, PK when the key denies); a write through an entry with D=0 re-walks; any other hit completes
+ *       with the cached frame (a stale translation is used, §1.1f "old translation may keep being used");</li>
+ *   <li>{@code 1.1f} paging-structure caches: predicted only when every cached entry for the address agrees with
+ *       memory (then a walk gives the same answer), otherwise not modelled;</li>
+ *   <li>the walk ({@link ReferenceWalk}, §1.1a-§1.1e) with the PAE PDPTE registers of the view;</li>
+ *   <li>a read returns the bytes at the physical address.</li>
+ * </ol>
+ * A fault is an {@code exception} outcome; a vCPU with an IDT delivers it instead, which this view cannot show (no
+ * IDT base, no registers): not modelled.
+ */
+public final class BareOracle implements OutcomeOracle {
+
+    @Override
+    public Prediction predict(DomainView before, Step step) {
+        if (!(before instanceof BareDomainView d)) {
+            return Prediction.notModelled("not a bare domain");
+        }
+        if (step.vcpu() < 0 || step.vcpu() >= d.vcpus().size()) {
+            return Prediction.notModelled("no such vCPU");
+        }
+        BareDomainView.Vcpu v = d.vcpus().get(step.vcpu());
+        try {
+            return switch (step.op()) {
+                case GuestAccess a -> access(d, v, a);
+                case ControlWrite w -> controlWrite(d, v, w);
+                case Invlpg i -> ok("1.1f", "INVLPG never faults (non-canonical or unmapped operands included)");
+                case HostWrite h -> ok("1.1f", "memory changes behind the CPU; no TLB notices");
+                case Hypercall h -> Prediction.notModelled("hypercalls on a bare domain");
+            };
+        } catch (RuntimeException e) {
+            return Prediction.notModelled(HvmOracle.INTERNAL + e);
+        }
+    }
+
+    private static Prediction ok(String rule, String why) {
+        return new Prediction(OutcomeClass.OK, new LinkedHashMap<>(), rule, why);
+    }
+
+    private static Prediction controlWrite(BareDomainView d, BareDomainView.Vcpu v, ControlWrite w) {
+        PagingMode mode = w.mode() != null ? w.mode() : v.controls().mode();
+        if (mode == PagingMode.PAE && (w.cr3() != null || w.mode() != null)) {
+            return Prediction.notModelled("a PAE PDPTE load (its #GP(0) on reserved bits)");
+        }
+        if (mode == PagingMode.LONG5 && !d.machine().has(CpuFeature.LA57)) {
+            return Prediction.notModelled("5-level paging without LA57");
+        }
+        for (ControlFlag f : w.set()) {
+            CpuFeature need = switch (f) {
+                case SMEP -> CpuFeature.SMEP;
+                case SMAP -> CpuFeature.SMAP;
+                case PKE -> CpuFeature.PKU;
+                case PKS -> CpuFeature.PKS;
+                case NXE -> CpuFeature.NX;
+                default -> null;
+            };
+            if (need != null && !d.machine().has(need)) {
+                return Prediction.notModelled("setting " + f + " without the CPU feature");
+            }
+        }
+        return ok("1.1f", "a control-register write completes (TLB effects show in later steps' views)");
+    }
+
+    private static Prediction access(BareDomainView d, BareDomainView.Vcpu v, GuestAccess a) {
+        if (a.size() > 8 || a.insn() == Insn.MOVDQU) {
+            return Prediction.notModelled("16-byte accesses");
+        }
+        BareRun run;
+        try {
+            run = new BareRun(d, v, a);
+        } catch (NotModelled e) {
+            return Prediction.notModelled(e.getMessage());
+        }
+        PagingControls c = v.controls();
+        long first = a.va() >>> 12;
+        long last = (a.va() + a.size() - 1) >>> 12;
+        if (c.mode() == PagingMode.LEGACY2 || c.mode() == PagingMode.PAE) {
+            last = ((a.va() + a.size() - 1) & 0xFFFF_FFFFL) >>> 12;
+            if (last < first) {
+                return Prediction.notModelled("an access wrapping at 4 GiB");
+            }
+        }
+        long[] pa = new long[(int) (last - first + 1)];
+        for (long p = first; p <= last; p++) {
+            long va = p == first ? a.va() : p << 12;
+            HvmRun.Hw h;
+            try {
+                h = run.translate(va, a.kind(), run.cpl, a.implicit(), a.stack());
+            } catch (NotModelled e) {
+                return Prediction.notModelled(e.getMessage());
+            }
+            if (h.fault()) {
+                return fault(run, h.vector(), h.ec(), h.vector() == Vectors.PF ? va : null, run.rule,
+                        String.join("; ", run.why));
+            }
+            pa[(int) (p - first)] = h.machine();
+        }
+        SequencedMap<String, String> f = new LinkedHashMap<>();
+        if (a.kind() == AccessKind.READ) {
+            long value = 0;
+            for (int i = 0; i < a.size(); i++) {
+                long la = a.va() + i;
+                long base = pa[(int) ((la >>> 12) - first)];
+                value |= (long) run.readByte((base & ~0xFFFL) | (la & 0xFFF)) << (8 * i);
+            }
+            f.put("value", OutcomeFields.hex(value));
+        }
+        return new Prediction(OutcomeClass.OK, f, run.rule, String.join("; ", run.why));
+    }
+
+    /**
+     * A fault of the access: reported as an {@code exception}, or, on a vCPU with an IDT, delivered by the processor
+     * through it (§1.1g: faults during the delivery combine by SDM Table 6-5; a fault while delivering #DF is a
+     * triple fault: the processor shuts down).
+     */
+    private static Prediction fault(BareRun run, int vector, int ec, Long cr2, String rule, String why) {
+        SequencedMap<String, String> f = new LinkedHashMap<>();
+        if (!run.v.idt()) {
+            f.put("vector", Integer.toString(vector));
+            f.put("error_code", OutcomeFields.errorCode(vector, ec));
+            if (cr2 != null) {
+                f.put("cr2", OutcomeFields.hex(cr2));
+            }
+            return new Prediction(OutcomeClass.EXCEPTION, f, rule, why);
+        }
+        if (run.v.idtSpec() == null) {
+            return Prediction.notModelled("a bare vCPU with an IDT but no IDT details in the view");
+        }
+        HvmEvent ev = HvmEvent.hwException(vector, ec, HvmEvent.Origin.PROCESSOR, -1);
+        long curCr2 = cr2 == null ? 0 : cr2;
+        boolean pf = cr2 != null;
+        try {
+            for (int guard = 0; guard < 4; guard++) {
+                GuestDelivery.Result r = GuestDelivery.deliver(run, ev);
+                if (r.done()) {
+                    HvmRun.Delivery dl = new HvmRun.Delivery(ev, ev.vector() == Vectors.PF ? curCr2 : null,
+                            r.handler(), r.frame());
+                    if (ev.vector() == Vectors.DF) {
+                        f.put("vector", "8");
+                        f.put("error_code", OutcomeFields.errorCode(8, 0));
+                        if (pf) {
+                            f.put("cr2", OutcomeFields.hex(curCr2));
+                        }
+                        HvmRun.deliveryFields(dl).forEach((k, val) -> f.put("delivery." + k, val));
+                        return new Prediction(OutcomeClass.DOUBLE_FAULT, f, "1.1g", why + "; delivered #DF");
+                    }
+                    f.putAll(HvmRun.deliveryFields(dl));
+                    return new Prediction(OutcomeClass.DELIVERED, f, rule.equals("1.1g") ? rule : rule + "+1.1g",
+                            why + "; delivered through the IDT");
+                }
+                HvmRun.Hw h = r.fault();
+                if (h.vector() == Vectors.PF) {
+                    curCr2 = r.faultAddress();
+                    pf = true;
+                }
+                ExceptionCombination.SdmRow row = ExceptionCombination.SdmRow.of(ev, h.vector());
+                why += "; fault " + h.vector() + " while delivering " + ev.vector() + ": " + row;
+                switch (row.result) {
+                    case DOUBLE_FAULT -> ev = HvmEvent.hwException(8, 0, HvmEvent.Origin.PROCESSOR, -1);
+                    case TRIPLE_FAULT -> {
+                        // §1.1g: a fault while delivering #DF shuts the processor down (no hypervisor under it)
+                        SequencedMap<String, String> tf = new LinkedHashMap<>();
+                        tf.put("shutdown", "cpu_shutdown");
+                        tf.put("cause", "fault while delivering #DF");
+                        return new Prediction(OutcomeClass.TRIPLE_FAULT, tf, "1.1g", why + "; triple fault");
+                    }
+                    default -> ev = HvmEvent.hwException(h.vector(), HvmRun.hasErrorCode(h.vector()) ? h.ec() : null,
+                            HvmEvent.Origin.PROCESSOR, -1);
+                }
+            }
+        } catch (NotModelled e) {
+            return Prediction.notModelled(e.getMessage());
+        }
+        return Prediction.notModelled("a delivery chain longer than the model follows");
+    }
+
+    /** One access of a bare vCPU: TLB, paging-structure caches, walk, memory; and the state a delivery uses. */
+    static final class BareRun implements GuestDelivery.Cpu {
+        final BareDomainView d;
+        final BareDomainView.Vcpu v;
+        final PagingControls c;
+        final CpuConfig cpu;
+        final SortedMap<Long, Long> entries;
+        final java.util.Map<Long, Integer> written = new java.util.HashMap<>();
+        final int cpl;
+        final int cs;
+        final int ss;
+        final boolean lm;
+        final List<String> why = new java.util.ArrayList<>();
+        String rule = "1.1c";
+
+        BareRun(BareDomainView d, BareDomainView.Vcpu v, GuestAccess a) {
+            this.d = d;
+            this.v = v;
+            this.c = v.controls();
+            this.cpu = new CpuConfig(d.machine().vendor(), d.machine().maxPhyAddr(),
+                    d.machine().has(CpuFeature.PAGE1GB));
+            this.entries = entries(d, v);
+            this.lm = c.mode() == PagingMode.LONG4 || c.mode() == PagingMode.LONG5;
+            this.cpl = a.cpl() == null ? v.cpl() : a.cpl();
+            if (a.cpl() == null) {
+                cs = v.cs();
+                ss = v.ss();
+            } else if (cpl == 0 || cpl == 3) {
+                // a step's cpl sets the CPL with the flat selectors that go with it (64-bit: kernel 0x10/0x18,
+                // user 0x33/0x2b; 32-bit: 0x08/0x10, 0x1b/0x23)
+                cs = lm ? (cpl == 0 ? 0x10 : 0x33) : (cpl == 0 ? 0x08 : 0x1b);
+                ss = lm ? (cpl == 0 ? 0x18 : 0x2b) : (cpl == 0 ? 0x10 : 0x23);
+            } else {
+                throw new NotModelled("a step CPL of " + cpl + " (selectors for rings 1-2)");
+            }
+        }
+
+        /** One linear access: canonical check, TLB (§1.1f), paging-structure caches, walk. */
+        HvmRun.Hw translate(long va, AccessKind kind, int accCpl, boolean implicit, boolean stack) {
+            Access acc = new Access(va, kind, accCpl, implicit, stack);
+            // §1.1d step 2: the canonical check comes before any TLB or walk
+            if (!XenGuestWalk.canonical(c.mode(), va)) {
+                why.add("non-canonical address 0x" + Long.toHexString(va));
+                rule = "1.1d";
+                return new HvmRun.Hw(true, stack ? Vectors.SS : Vectors.GP, 0, false, 0, null, false, 0);
+            }
+            TlbEntryView t = tlbHit(v, va);
+            if (t != null) {
+                int ec = XenGuestWalk.cachedRightsFault(c, acc, t.user(), t.writable(), t.executeDisable(),
+                        t.pkey());
+                if (ec >= 0) {
+                    why.add("the TLB entry's cached rights deny 0x" + Long.toHexString(va));
+                    rule = "1.1f";
+                    return HvmRun.Hw.pf(ec);
+                }
+                if (!(kind == AccessKind.WRITE && !t.dirty())) {
+                    why.add("TLB hit at 0x" + Long.toHexString(va));
+                    rule = "1.1f";
+                    return HvmRun.Hw.ok(t.paBase() + (va - t.vaBase()));
+                }
+                why.add("a write through a TLB entry with D=0 re-walks");
+            }
+            String psc = pscDisagrees(c, cpu, entries, v, va, acc);
+            if (psc != null) {
+                throw new NotModelled(psc);
+            }
+            WalkOutcome w = ReferenceWalk.evaluate(new WalkCase(cpu, c, entries, acc));
+            if (w.fault()) {
+                why.add("walk: " + w.summary());
+                rule = w.vector() == Vectors.PF ? "1.1b/1.1c" : "1.1b";
+                return new HvmRun.Hw(true, w.vector(), w.errorCode(), false, 0, null, false, 0);
+            }
+            // A/D updates land in memory: a later page of the same access may walk through or read them
+            int eb = c.mode().entryBytes();
+            for (var e : w.memoryAfter().entrySet()) {
+                entries.put(e.getKey(), e.getValue());
+                for (int i = 0; i < eb; i++) {
+                    written.put(e.getKey() + i, (int) (e.getValue() >>> (8 * i)) & 0xFF);
+                }
+            }
+            why.add("walk ok at 0x" + Long.toHexString(va));
+            return HvmRun.Hw.ok(w.pa());
+        }
+
+        int readByte(long pa) {
+            Integer b = written.get(pa);
+            return b != null ? b : BareOracle.readByte(d.memory(), pa);
+        }
+
+        @Override
+        public IdtSpec idt() {
+            return v.idtSpec();
+        }
+
+        @Override
+        public boolean longMode() {
+            return lm;
+        }
+
+        @Override
+        public int cpl() {
+            return cpl;
+        }
+
+        @Override
+        public int cs() {
+            return cs;
+        }
+
+        @Override
+        public int ss() {
+            return ss;
+        }
+
+        @Override
+        public long rip() {
+            return v.rip();
+        }
+
+        @Override
+        public long rsp() {
+            return v.rsp();
+        }
+
+        @Override
+        public long rflags() {
+            return v.rflags();
+        }
+
+        @Override
+        public HvmRun.Hw hardware(long va, AccessKind kind, boolean user, boolean implicit, int accCpl) {
+            return translate(va, kind, accCpl, implicit, false);
+        }
+
+        @Override
+        public long readBytes(long ma, int bytes) {
+            long r = 0;
+            for (int i = 0; i < bytes; i++) {
+                r |= (long) readByte(ma + i) << (8 * i);
+            }
+            return r;
+        }
+
+        @Override
+        public void writeBytes(long ma, int bytes, long value) {
+            for (int i = 0; i < bytes; i++) {
+                written.put(ma + i, (int) (value >>> (8 * i)) & 0xFF);
+            }
+        }
+    }
+
+    static TlbEntryView tlbHit(BareDomainView.Vcpu v, long va) {
+        for (TlbEntryView t : v.tlb()) {
+            if (Long.compareUnsigned(va, t.vaBase()) >= 0 && Long.compareUnsigned(va - t.vaBase(), t.pageSize()) < 0) {
+                return t;
+            }
+        }
+        return null;
+    }
+
+    /**
+     * §1.1f paging-structure caches: for every cached entry that covers {@code va}, the walk of memory down to its
+     * level must give the same next table and the same accumulated rights; if not, the answer depends on whether
+     * the processor uses the cache, which the model does not decide. Returns the reason, or null when they agree.
+     */
+    static String pscDisagrees(PagingControls c, CpuConfig cpu, SortedMap<Long, Long> entries,
+            BareDomainView.Vcpu v, long va, Access acc) {
+        List<PscEntryView> psc = v.psc();
+        if (psc.isEmpty()) {
+            return null;
+        }
+        int[] shifts = switch (c.mode()) {
+            case LEGACY2 -> new int[] {22, 12};
+            case PAE -> new int[] {30, 21, 12};
+            case LONG4 -> new int[] {39, 30, 21, 12};
+            case LONG5 -> new int[] {48, 39, 30, 21, 12};
+        };
+        XenGuestWalk.Result w = null;
+        for (PscEntryView e : psc) {
+            if (e.levelIndex() < 0 || e.levelIndex() >= shifts.length || (va >>> shifts[e.levelIndex()]) != e.vaKey()) {
+                continue;
+            }
+            if (w == null) {
+                XenGuestWalk.GuestMemory mem = new XenGuestWalk.GuestMemory() {
+                    @Override
+                    public boolean tableFrameOk(long gfn) {
+                        return true;
+                    }
+
+                    @Override
+                    public long readEntry(long gpa, int bytes) {
+                        Long x = entries.get(gpa);
+                        return x == null ? 0 : x;
+                    }
+                };
+                w = XenGuestWalk.walk(new XenGuestWalk.Config(XenGuestWalk.Variant.HARDWARE, cpu, false,
+                        c.mode() == PagingMode.PAE ? v.pdpte() : null), c, mem, acc);
+            }
+            if (w.slots().size() <= e.levelIndex()) {
+                return "a paging-structure-cache entry for a level memory no longer reaches";
+            }
+            XenGuestWalk.Slot s = w.slots().get(e.levelIndex());
+            if ((s.value() & 1) == 0 || s.leaf()) {
+                return "a paging-structure-cache entry whose memory entry is not present or is a leaf";
+            }
+            long next = c.mode() == PagingMode.LEGACY2 ? s.value() & 0xFFFF_F000L
+                    : s.value() & ((1L << cpu.maxPhyAddr()) - 1) & ~0xFFFL;
+            boolean u = true;
+            boolean rw = true;
+            boolean xd = false;
+            for (int i = 0; i <= e.levelIndex(); i++) {
+                long x = w.slots().get(i).value();
+                if (c.mode() == PagingMode.PAE && i == 0) {
+                    continue;
+                }
+                u &= (x & 4) != 0;
+                rw &= (x & 2) != 0;
+                xd |= x < 0;
+            }
+            boolean nxOn = c.mode() != PagingMode.LEGACY2 && c.eferNxe();
+            if (next != e.nextTableBase() || u != e.user() || rw != e.writable()
+                    || (nxOn && xd != e.executeDisable())) {
+                return "a paging-structure-cache entry that differs from memory";
+            }
+        }
+        return null;
+    }
+
+    /** The paging-structure entries as the walk reads them: 8-byte words, or 4-byte entries in 32-bit paging. */
+    static SortedMap<Long, Long> entries(BareDomainView d, BareDomainView.Vcpu v) {
+        TreeMap<Long, Long> m = new TreeMap<>();
+        boolean legacy = v.controls().mode() == PagingMode.LEGACY2;
+        for (var e : d.memory().entrySet()) {
+            if (legacy) {
+                long w = e.getValue();
+                if ((w & 0xFFFF_FFFFL) != 0) {
+                    m.put(e.getKey(), w & 0xFFFF_FFFFL);
+                }
+                if ((w >>> 32) != 0) {
+                    m.put(e.getKey() + 4, w >>> 32);
+                }
+            } else {
+                m.put(e.getKey(), e.getValue());
+            }
+        }
+        if (v.controls().mode() == PagingMode.PAE) {
+            // the walk uses the PDPTE registers loaded at the last CR3 load, not memory (§1.1a)
+            long base = v.controls().cr3() & 0xFFFF_FFE0L;
+            for (int i = 0; i < 4 && i < v.pdpte().size(); i++) {
+                m.put(base + 8L * i, v.pdpte().get(i));
+            }
+        }
+        return m;
+    }
+
+    static int readByte(SortedMap<Long, Long> memory, long pa) {
+        Long w = memory.get(pa & ~7L);
+        return w == null ? 0 : (int) (w >>> (8 * (pa & 7))) & 0xFF;
+    }
+}

@@ -1,0 +1,166 @@
+package xpf.conformance.reference.xen;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.TreeMap;
+import java.util.stream.Stream;
+
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+import xpf.model.scenario.Scenario;
+import xpf.sim.scenario.cli.ScenarioFiles;
+import xpf.sim.scenario.load.ScenarioLoader;
+
+/**
+ * The exploratory differential: seeded variations of every HVM and bare corpus scenario ({@link Mutations}) run
+ * through the simulator and the reference oracle. Broader than the corpus (other profiles, architectures, paging,
+ * rights, CPLs, knobs), it holds the oracle to the simulator on states nobody wrote by hand.
+ */
+class ExplorationDifferentialTest {
+
+    static final long SEED = Long.parseLong(System.getenv().getOrDefault("XPF_EXPLORE_SEED", "20261126"));
+    static final int VARIANTS = Integer.parseInt(System.getenv().getOrDefault("XPF_EXPLORE_VARIANTS", "12"));
+
+    @Test
+    @DisplayName("reference oracle vs simulator on seeded variations of the HVM and bare corpus")
+    void variationsAgree() throws Exception {
+        List<Path> files;
+        try (Stream<Path> st = Stream.concat(Files.walk(Path.of("scenarios")),
+                Files.walk(ReferenceDifferentialTest.EXTRA))) {
+            files = st.filter(Files::isRegularFile).filter(ScenarioFiles::isScenario).sorted().toList();
+        }
+        Random r = new Random(SEED);
+        int runs = 0;
+        int steps = 0;
+        int agree = 0;
+        int skipped = 0;
+        Map<String, Integer> notModelled = new TreeMap<>();
+        Map<String, List<String>> disagreements = new TreeMap<>();
+        List<String> simErrors = new ArrayList<>();
+        for (Path f : files) {
+            Scenario base = ScenarioLoader.load(f).scenario();
+            if (!Differential.inScope(base)) {
+                continue;
+            }
+            for (int i = 0; i < VARIANTS; i++) {
+                Scenario s = Mutations.mutate(base, r);
+                List<Differential.Comparison> cs;
+                try {
+                    cs = Differential.run(s, f);
+                } catch (xpf.sim.domain.ScenarioError e) {
+                    skipped++;
+                    continue;
+                } catch (RuntimeException e) {
+                    simErrors.add(f + " variant " + i + ": " + e);
+                    continue;
+                }
+                runs++;
+                for (Differential.Comparison c : cs) {
+                    steps++;
+                    switch (c.verdict()) {
+                        case AGREE -> agree++;
+                        case NOT_MODELLED -> notModelled.merge(c.predicted().reason(), 1, Integer::sum);
+                        case DISAGREE -> disagreements.computeIfAbsent(
+                                known(s, c) != null ? "KNOWN " + known(s, c) : category(c), k -> new ArrayList<>())
+                                .add(c.describe() + "  rule " + c.predicted().rule() + " — "
+                                        + c.predicted().reason() + "\n  replay: " + save(s, c) + "\n");
+                    }
+                }
+                if (!cs.isEmpty() && cs.get(cs.size() - 1).verdict() == Differential.Verdict.DISAGREE) {
+                    continue;
+                }
+            }
+        }
+        System.out.printf("exploration: %d variants run (%d refused by the simulator), %d steps, %d agree, "
+                + "%d not modelled, %d disagreement categories%n", runs, skipped, steps, agree,
+                notModelled.values().stream().mapToInt(Integer::intValue).sum(), disagreements.size());
+        notModelled.forEach((k, v) -> System.out.println("  not modelled x" + v + ": " + k));
+        disagreements.forEach((k, v) -> System.out.println("DISAGREE x" + v.size() + " " + k + "\n" + v.get(0)));
+        simErrors.forEach(e -> System.out.println("SIMULATOR ERROR " + e));
+        assertThat(notModelled.keySet()).as("reference model errors").noneMatch(k -> k.startsWith(HvmOracle.INTERNAL));
+        assertThat(disagreements.keySet().stream().filter(k -> !k.startsWith("KNOWN ")))
+                .as("disagreement categories (other than the known suspected simulator bugs)").isEmpty();
+    }
+
+    /** Saves a disagreeing variant (target/exploration/) so that ./xpf explain can replay it. */
+    static String save(Scenario s, Differential.Comparison c) {
+        try {
+            Path dir = Path.of("target", "exploration");
+            Files.createDirectories(dir);
+            Path f = dir.resolve(c.file().getFileName().toString().replace(".yaml", "") + "-" + Integer.toHexString(
+                    s.hashCode()) + ".yaml");
+            Files.writeString(f, xpf.sim.scenario.load.ScenarioWriter.write(s, List.of("exploration variant of "
+                    + c.file() + ", differs at steps[" + c.index() + "]")));
+            return f.toAbsolutePath().toString();
+        } catch (java.io.IOException | RuntimeException e) {
+            return "(not saved: " + e + ")";
+        }
+    }
+
+    /**
+     * The suspected simulator bugs of docs/reference-model-hvm.md "Disagreements" (the reference documents side with
+     * the reference model), recognised by their signature; null for anything else.
+     */
+    static String known(Scenario s, Differential.Comparison c) {
+        Prediction p = c.predicted();
+        xpf.model.scenario.Outcome a = c.actual();
+        boolean xen31 = s.machine().xen() == xpf.model.scenario.XenProfile.XEN_3_1;
+        if (xen31 && p.outcome() == xpf.model.scenario.OutcomeClass.TRIPLE_FAULT
+                && a.outcomeClass() == xpf.model.scenario.OutcomeClass.TRIPLE_FAULT
+                && "reboot".equals(p.fields().get("shutdown")) && "crash".equals(a.fields().get("shutdown"))) {
+            return "S1 xen-3.1 triple fault: hvm_triple_fault reboots, the simulator crashes";
+        }
+        if (xen31 && p.reason().contains("unshadow_evtinj [hvm.3.4]")) {
+            return "S2 xen-3.1 emulate: hvm_event_injection_faulted (exit interrupted a delivery) unshadows first";
+        }
+        if (p.outcome() == xpf.model.scenario.OutcomeClass.EMULATED && "ro_discard".equals(p.fields().get("fixup"))
+                && a.outcomeClass() == xpf.model.scenario.OutcomeClass.FIXED
+                && "emulate_retry".equals(a.fields().get("fixup"))) {
+            return "S3 a read-modify-write to a discard-write frame: the write is dropped (OKAY), not retried";
+        }
+        String aec = a.fields().get("error_code");
+        xpf.model.scenario.DomainSpec dom = s.domain(c.step().domain());
+        boolean svmHap = dom.kind() == xpf.model.scenario.DomainKind.HVM_SVM
+                && dom.paging() == xpf.model.scenario.HvmPaging.HAP;
+        boolean crosses = c.step().op() instanceof xpf.model.scenario.GuestAccess ga
+                && ((ga.va() + ga.size() - 1) >>> 12) != (ga.va() >>> 12);
+        if (!svmHap && !crosses && p.reason().contains("mmio")
+                && a.outcomeClass() == xpf.model.scenario.OutcomeClass.INJECTED
+                && "14".equals(a.fields().get("vector")) && aec != null && aec.contains("P") && !aec.contains("RSVD")
+                && c.step().op() instanceof xpf.model.scenario.GuestAccess ga2
+                && xpf.model.scenario.OutcomeFields.hex(ga2.va()).equals(a.fields().get("cr2"))) {
+            return "S4 MMIO through handle_mmio_with_translation: the known gfn is used, no re-walk (no #PF)";
+        }
+        if (!svmHap && !crosses && p.reason().contains("emulated: mmio")) {
+            return "S4 MMIO through handle_mmio_with_translation: the known gfn is used, no re-walk (no #PF)";
+        }
+        if (crosses && (p.reason().contains("ro_discard") || p.reason().contains("hap_discard_write"))) {
+            return "S7 a write crossing from a discard-write frame is dropped there (OKAY), the next page is never "
+                    + "translated";
+        }
+        if (p.reason().contains("fast emulation of frame") && p.reason().contains("emulator_fails")) {
+            return "S8 a failed fast emulation (F1) forgets the frame (last_write_emul_ok = 0): the next fault takes "
+                    + "the slow path";
+        }
+        if (dom.kind() == xpf.model.scenario.DomainKind.HVM_VMX && !c.differences().isEmpty()
+                && c.differences().stream().allMatch(d -> d.startsWith("event.guest_cr2:") || d.startsWith("cr2:")
+                        || d.startsWith("delivery.cr2:"))) {
+            return "S5 VMX: guest_cr2 is read back from the hardware %cr2 on every exit (entry.S)";
+        }
+        return null;
+    }
+
+    static String category(Differential.Comparison c) {
+        String d = c.differences().isEmpty() ? "?" : c.differences().get(0);
+        int colon = d.indexOf(':');
+        return (c.predicted().rule() + " " + (colon > 0 ? d.substring(0, colon) : d) + " "
+                + c.predicted().outcome().wireName() + "/" + c.actual().outcomeClass().wireName());
+    }
+}

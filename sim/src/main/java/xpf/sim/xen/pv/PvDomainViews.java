@@ -1,0 +1,72 @@
+package xpf.sim.xen.pv;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SortedMap;
+import java.util.TreeMap;
+import xpf.model.scenario.TrapInfoSpec;
+import xpf.model.xen.PvDomainView.FrameType;
+import xpf.sim.scenario.DomainViews;
+import xpf.sim.xen.mm.PageInfo;
+
+/**
+ * The plain-data view of a PV domain for the reference model and invariants ({@link xpf.model.xen.PvDomainView}): a
+ * field-by-field copy of the PV path's own state view ({@link PvDomainView}) plus what that view leaves out (machine
+ * memory, the whole frame table, each vCPU's paging controls, TLB, paging-structure caches and the registers a bounce
+ * frame saves). No decisions are made here.
+ */
+public final class PvDomainViews {
+
+    private PvDomainViews() {
+    }
+
+    public static xpf.model.xen.PvDomainView of(PvDomain d) {
+        PvDomainView v = d.view();
+        SortedMap<Long, xpf.model.xen.PvDomainView.Frame> frames = new TreeMap<>();
+        for (PageInfo.Snapshot s : d.frameTable().snapshot()) {
+            frames.put(s.mfn(), new xpf.model.xen.PvDomainView.Frame(s.mfn(), s.owner(), s.count(), type(s),
+                    s.typeCount(), s.validated(), s.pinned(), s.linearPtCount(), s.paeXenL2()));
+        }
+        List<xpf.model.xen.PvDomainView.Vcpu> vcpus = new ArrayList<>();
+        for (PvDomainView.Vcpu c : v.vcpus()) {
+            PvVcpu pv = d.vcpu(c.id());
+            List<TrapInfoSpec> traps = new ArrayList<>();
+            for (TrapInfo t : c.trapTable()) {
+                traps.add(new TrapInfoSpec(t.vector(), t.flags(), t.cs(), t.address()));
+            }
+            List<xpf.model.xen.PvDomainView.HandlerFrame> handlerFrames = new ArrayList<>();
+            for (PvVcpu.HandlerFrame h : pv.handlerFrames) {
+                handlerFrames.add(new xpf.model.xen.PvDomainView.HandlerFrame(h.bottom(), h.errorCode(), h.rcx(),
+                        h.r11()));
+            }
+            vcpus.add(new xpf.model.xen.PvDomainView.Vcpu(c.id(), pv.mmu.controls(), c.kernelMode(), c.guestTable(),
+                    c.guestTableUser(), c.rip(), c.rsp(), c.rflags(), c.cs(), c.ss(), pv.rax, pv.rcx, pv.r11,
+                    c.kernelSp(), c.kernelSs(), ioplInEflagsPosition(pv.iopl), c.ctrlreg2(), c.upcallPending(),
+                    c.upcallMask(), c.ldtBase(), c.ldtEnts(), c.ldtShadow(), traps, handlerFrames, DomainViews.tlb(pv.mmu),
+                    DomainViews.psc(pv.mmu)));
+        }
+        return new xpf.model.xen.PvDomainView(v.name(), d.machine().spec(), v.alive(), v.domid(), v.kind(),
+                v.hardwareDomain(), new java.util.TreeSet<>(v.vmAssist()), v.crashReason(), d.xen().panicReason(),
+                v.logDirty(), new java.util.TreeSet<>(v.dirtyFrames()), new java.util.TreeSet<>(v.iomemCaps()),
+                new java.util.TreeSet<>(v.mmioRoFrames()), d.eventCallback(), frames,
+                d.machine().memory().snapshotWords(), vcpus);
+    }
+
+    /** The view's unit for {@code arch.pv.iopl} is EFLAGS position; a plain level 1..3 is shifted there. */
+    private static long ioplInEflagsPosition(long iopl) {
+        return (iopl & ~3L) == 0 ? iopl << 12 : iopl;
+    }
+
+    private static FrameType type(PageInfo.Snapshot s) {
+        return switch (s.type()) {
+            case NONE -> FrameType.NONE;
+            case L1_PAGE_TABLE -> FrameType.L1;
+            case L2_PAGE_TABLE -> FrameType.L2;
+            case L3_PAGE_TABLE -> FrameType.L3;
+            case L4_PAGE_TABLE -> FrameType.L4;
+            case SEG_DESC -> FrameType.SEG_DESC;
+            case SHARED -> FrameType.SHARED;
+            case WRITABLE -> FrameType.WRITABLE;
+        };
+    }
+}
