@@ -19,7 +19,7 @@ public final class SuiteRun {
 
     /** What a run reached: catalogue paths, other labels, steps, and the trace fingerprint. */
     public record Report(Set<String> paths, Set<String> labels, int steps, String traceHash, int modelled,
-            int notModelled) {
+            int notModelled, java.util.Map<String, Integer> notModelledReasons) {
     }
 
     private SuiteRun() {
@@ -33,6 +33,14 @@ public final class SuiteRun {
         } catch (Violation v) {
             throw v;
         } catch (ScenarioError e) {
+            if (e.getMessage() != null && e.getMessage().contains("hypercalls are made by the guest kernel")) {
+                // A PV vCPU an iret took to user mode cannot make the generated hypercall: the scenario ends there
+                // (every step before it was checked).
+                java.util.Set<String> labels = new java.util.LinkedHashSet<>(checker.labels());
+                labels.add("run cut: hypercall after a return to user mode");
+                return new Report(checker.paths(), labels, checker.steps(), "", checker.modelled(),
+                        checker.notModelled(), checker.notModelledReasons());
+            }
             throw new Violation.GeneratorBug("the simulator refused a generated scenario: " + e.getMessage(), e);
         } catch (RuntimeException | StackOverflowError e) {
             String known = xpf.properties.check.KnownIssues.knownCrash(e);
@@ -40,7 +48,7 @@ public final class SuiteRun {
                 java.util.Set<String> labels = new java.util.LinkedHashSet<>(checker.labels());
                 labels.add(known);
                 return new Report(checker.paths(), labels, checker.steps(), "", checker.modelled(),
-                        checker.notModelled());
+                        checker.notModelled(), checker.notModelledReasons());
             }
             throw new Violation.SimulatorCrash("the simulator threw on a valid scenario at step "
                     + trace.currentStep() + ": " + e, e);
@@ -60,6 +68,6 @@ public final class SuiteRun {
             }
         }
         return new Report(checker.paths(), checker.labels(), checker.steps(), hash, checker.modelled(),
-                checker.notModelled());
+                checker.notModelled(), checker.notModelledReasons());
     }
 }

@@ -26,6 +26,19 @@ public sealed interface Snapshot {
     /** The domain's plain-data view for the reference model (null when there is no adapter for its kind yet). */
     DomainView domainView();
 
+    /** A PV domain: its plain-data view before the step (the PV invariants compare it with the view after). */
+    record Pv(xpf.model.xen.PvDomainView view) implements Snapshot {
+        @Override
+        public boolean alive() {
+            return view.alive();
+        }
+
+        @Override
+        public DomainView domainView() {
+            return view;
+        }
+    }
+
     /** Any kind without a specific snapshot yet (only liveness of the domain). */
     record Plain(boolean alive, DomainView domainView) implements Snapshot {
     }
@@ -133,6 +146,9 @@ public sealed interface Snapshot {
                 probe = WalkProbe.probe(b.mmu(vcpuIndex).cpu(), vv.controls(), pdpte, mem::readWord, acc);
             }
             return new Bare(view, vv, acc, probe);
+        }
+        if (g.kind().pv() && views(g) instanceof xpf.model.xen.PvDomainView pv) {
+            return new Pv(pv);
         }
         return new Plain(g.alive(), wantDomainView ? views(g) : null);
     }

@@ -52,7 +52,8 @@ public final class ScenarioGens {
                     kind = d.p(0.5) ? DomainKind.HVM_SVM : DomainKind.HVM_VMX;
                     paging = HvmPaging.HAP;
                 }
-                default -> throw new IllegalArgumentException("no generator for " + family + " yet");
+                case PV -> kind = d.p(0.6) ? DomainKind.PV64 : DomainKind.PV32;
+                default -> throw new IllegalArgumentException("no generator for " + family);
             }
             HvmPaging pg = paging;
             MachineSpec m = c.draw("machine", Machines.machines(kind, paging));
@@ -63,11 +64,24 @@ public final class ScenarioGens {
                         : d.p(0.5) ? DomainKind.HVM_SVM : DomainKind.HVM_VMX;
                 String name = i == 0 ? "guest" : "d" + i;
                 long base = 0x1000L * (i + 1);
-                plans.add(d.span("domain", () -> X86Domains.generate(d, m, k, pg, name, base)));
+                if (family == Family.PV) {
+                    plans.add(d.span("domain", () -> PvDomains.generate(d, m, k, name, base)));
+                } else {
+                    plans.add(d.span("domain", () -> X86Domains.generate(d, m, k, pg, name, base)));
+                }
             }
-            List<List<Step>> groups = c.draw("steps", Gens.lists(ch -> X86Steps.group(new Draw(ch), m, plans,
-                    prof), 1, maxGroups));
+            boolean pv = family == Family.PV;
+            List<List<Step>> groups = c.draw("steps", Gens.lists(ch -> pv ? PvSteps.group(new Draw(ch), m, plans,
+                    prof) : X86Steps.group(new Draw(ch), m, plans, prof), 1, maxGroups));
             List<Step> steps = new ArrayList<>();
+            if (pv && plans.get(0).spec().vcpus().get(0).pvKernelMode() && d.p(0.15)) {
+                // A kernel that set up its LDT (16 descriptors on the read-only LDT page) before the steps: the LDT
+                // area's lazy mapping is then reachable by any later descriptor access.
+                steps.add(new Step(plans.get(0).name(), 0, new xpf.model.scenario.Hypercall(
+                        new xpf.model.scenario.HypercallOp.MmuextOp(List.of(new xpf.model.scenario.HypercallOp
+                                .MmuextOp.Request(13, PvDomains.LDT_VA, 16)), 0x7ff0)), xpf.model.scenario.Knobs.NONE,
+                        null, null, 0));
+            }
             groups.forEach(steps::addAll);
             List<DomainSpec> specs = plans.stream().map(DomainPlan::spec).toList();
             Scenario s = new Scenario(Scenario.FORMAT_VERSION, "prop-" + family.id(), "", List.of(), m, bugs, specs,

@@ -73,7 +73,10 @@ public final class X86Steps {
                     : d.pick(plan.slots()).mapsVa());
             default -> op = access(d, m, plan, v, hvm);
         }
-        out.add(new Step(spec.name(), vcpu, op, hvm ? knobs(d, prof) : Knobs.NONE, null, null, 0));
+        // Xen's knobs act on a fault's handling: they go with accesses (on a control-register write the reference
+        // does not model them, and Xen takes no fault there).
+        boolean knobbed = hvm && op instanceof GuestAccess;
+        out.add(new Step(spec.name(), vcpu, op, knobbed ? knobs(d, prof) : Knobs.NONE, null, null, 0));
         if (changed != null && !d.p(prof.p("no_flush"))) {
             Operation flush = d.p(0.6) ? new Invlpg(changed.mapsVa())
                     : new ControlWrite(v.cr3(), Set.of(), Set.of(), null, null);
