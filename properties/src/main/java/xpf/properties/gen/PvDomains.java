@@ -188,6 +188,10 @@ public final class PvDomains {
         if (secondL1) {
             slots.add(new Slot(l1b, 1, 3, 0xe000 + 8, false, 0x201000));
         }
+        if (linear) {
+            // the linear entry itself: adding RW to it is what the XSA-182 fast path let through
+            slots.add(new Slot(root, 258, 0, ROOT_ALIAS_VA + 8 * 258, false, 0xffff810000000000L));
+        }
 
         // The trap table: #PF and #GP handlers, sometimes none for #PF (the no-handler crash).
         List<TrapInfoSpec> traps = new ArrayList<>();

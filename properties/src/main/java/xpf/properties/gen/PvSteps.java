@@ -148,7 +148,31 @@ public final class PvSteps {
 
     /** A direct write of a new entry into the guest's own (read-only mapped) table: Xen's ptwr path. */
     static GuestAccess ptwr(Draw d, MachineSpec m, DomainPlan plan, List<Long> foreign, Slot s, boolean pv32) {
-        return write(d, m, plan, foreign, s.aliasVa(), false, false, s.depth());
+        GuestAccess w = write(d, m, plan, foreign, s.aliasVa(), false, false, s.depth());
+        if (w.size() == 8 && w.insn() == Insn.MOV && d.p(0.3)) {
+            return new GuestAccess(w.va(), w.kind(), 8, entryFor(d, m, plan, foreign, s), null, false, false,
+                    Insn.MOV, null);
+        }
+        return w;
+    }
+
+    /**
+     * A new value for an existing entry: often the entry as it was with a few flags flipped (RW, PSE, US, NX, A),
+     * the case Xen's fast paths take (frame and P unchanged: XSA-148, XSA-182), else any entry.
+     */
+    static long entryFor(Draw d, MachineSpec m, DomainPlan plan, List<Long> foreign, Slot s) {
+        Long orig = null;
+        for (xpf.model.scenario.PteSpec p : plan.spec().pageTables()) {
+            if (p.tableFrame() == s.table() && p.index() == s.index()) {
+                orig = p.value();
+            }
+        }
+        if (orig == null || !d.p(0.4)) {
+            return entry(d, m, plan, foreign, s.depth());
+        }
+        long flip = d.pick(PvDomains.RW, PvDomains.PS, PvDomains.PS | PvDomains.RW, PvDomains.US, PvDomains.A,
+                PvDomains.D);
+        return orig ^ flip;
     }
 
     static GuestAccess write(Draw d, MachineSpec m, DomainPlan plan, List<Long> foreign, long va, boolean implicit,
@@ -230,7 +254,7 @@ public final class PvSteps {
             Slot s = d.pick(plan.slots());
             long cmd = d.p(0.08) ? d.range(1, 7) : 0;
             reqs.add(new HypercallOp.MmuUpdate.Request((s.table() << 12) + 8L * s.index() + cmd,
-                    entry(d, m, plan, foreign, s.depth())));
+                    entryFor(d, m, plan, foreign, s)));
         }
         return new HypercallOp.MmuUpdate(reqs, d.p(0.05) ? d.pick(0x7ff1, 9) : 0x7ff0);
     }
