@@ -19,7 +19,8 @@ import xpf.prop.stats.StatisticsJson;
  * The property part of {@code xpf conform}: the suite's four properties (bare x86, HVM shadow, HAP, PV) at a
  * conform-sized number of tries ({@value #TRIES} each; {@code --deep}: {@value #DEEP_TRIES}), each against the
  * reference oracles and the invariants. {@code --only} picks families (x86: bare; svm, vmx: HVM shadow; hap; pv);
- * the properties draw both Xen profiles whatever {@code --profile} says. The seed is {@code -Dprop.seed} (or the
+ * the properties draw both Xen profiles whatever {@code --profile} says; {@code -Dxpf.conform.tries=N} overrides the
+ * count. The seed is {@code -Dprop.seed} (or the
  * environment's {@code XPF_PROP_SEED}), else {@value #DEFAULT_SEED}; a shard {@code i/n} runs seed + i. A failure is
  * shrunk and saved under {@code target/prop-failures/} as a choice file and a scenario file, printed with its replay
  * commands ({@code ./xpf replay <scenario>}); statistics (the catalogue table) go into the results folder.
@@ -71,13 +72,16 @@ public final class PropertiesPart implements ConformPart {
         int failed = 0;
         List<String> problems = new ArrayList<>();
         long seed = seed() + ctx.shard().index();
-        int tries = ctx.deep() ? DEEP_TRIES : TRIES;
+        int tries = Integer.getInteger("xpf.conform.tries", ctx.deep() ? DEEP_TRIES : TRIES);
         Path out = ctx.root().resolve("target").resolve("prop-failures");
         for (Family f : families(ctx)) {
             String id = "xpf.properties.conform/" + f.id();
             Settings st = Settings.withSeed(seed).tries(tries).outputDir(out).projectRoot(ctx.root());
             long t0 = System.nanoTime();
-            PropertyResult<Generated> r = PropertyRunner.run(id, SuiteProperties.property(f), st);
+            // The catalogue's minimums are calibrated for the build's long properties (4,000-6,000 tries): a conform
+            // run records the path counts and enforces them only when deep.
+            PropertyResult<Generated> r = PropertyRunner.run(id, SuiteProperties.property(f,
+                    SuiteProperties.Options.defaults().withCoverage(ctx.deep())), st);
             double secs = (System.nanoTime() - t0) / 1e9;
             ResultsFolder.writeCoverage(ctx.results(), id, StatisticsJson.render(id, r.statistics()));
             ctx.err().printf("properties: %-10s %s %d tries (seed %d) in %.1f s, %.0f scenarios/s%n", f.id(),
