@@ -501,7 +501,9 @@ final class HvmInvariants {
     static void tripleFault(Observation o, HvmView after, boolean xen422) {
         String got = o.outcome().fields().get("shutdown");
         long code = o.spec().params().getOrDefault("triple_fault_reason", 1L);
-        String want = !xen422 ? "crash" : code < SHUTDOWN.length ? SHUTDOWN[(int) code] : Long.toString(code);
+        // xen-3.1: hvm_triple_fault (added Jan 2007, 5c9548534e) always does domain_shutdown(d, SHUTDOWN_reboot), the
+        // HVM_PARAM_TRIPLE_FAULT_REASON param came later (xen-hvm-fault-path.md §2.5; tag 3.1.0-branched)
+        String want = !xen422 ? "reboot" : code < SHUTDOWN.length ? SHUTDOWN[(int) code] : Long.toString(code);
         if (!want.equals(got)) {
             throw new Violation.Injection("triple-fault-reason", "triple fault shut down with '" + got
                     + "', the domain's triple_fault_reason " + code + " means '" + want + "' (" + o.where() + ")");
