@@ -349,8 +349,11 @@ final class ShadowOps {
         }
         // §7 item 11 (XSA-187) and mm/shadow/hvm.c (HEAD c447b73): the shadow emulator fails every system-segment
         // access (hvm_emulate_read: not a user segment; write/cmpxchg: hvm_get_seg_reg beyond seg_reg[6]) →
-        // UNHANDLEABLE → E8. The simulator emulates the scenario's implicit access instead (hvm.7.11 waived there);
-        // until it follows Xen the model leaves the case not modelled (S9, docs/reference-model-hvm.md)
+        // UNHANDLEABLE → E8 (S9, docs/reference-model-hvm.md; 3.1, before XSA-187, stays not modelled)
+        if (r.acc.implicit() && r.modern) {
+            notes.add("the emulator refuses a system-segment access: UNHANDLEABLE");
+            return Emul.UNHANDLEABLE;
+        }
         r.requireExplicit();
         long va = r.acc.va();
         int size = r.acc.size();

@@ -105,21 +105,12 @@ class ExplorationDifferentialTest {
     }
 
     /**
-     * The known disagreements, recognised by their signature; null for anything else. Only one remains: a HAP write
-     * crossing from a discard-write frame, where the simulator is suspected (docs/reference-model-hvm.md
-     * "Disagreements", S10). The reference errors S4 and the in-use top-level unshadow were fixed in the oracle
-     * (ref-fix); S1-S3, S5, S7, S8 in the simulator (sim-fix).
+     * The known disagreements, recognised by their signature; null for anything else. One remains (S11/S12 below, suspected simulator bugs); the reference
+     * errors S4 and the in-use top-level unshadow were fixed in the oracle (ref-fix); S1-S3, S5, S7, S8 in the
+     * simulator (sim-fix), S9 and S10 in the simulator (sim-fix3) (docs/reference-model-hvm.md "Disagreements").
      */
     static String known(Scenario s, Differential.Comparison c) {
         Prediction p = c.predicted();
-        xpf.model.scenario.DomainSpec dom = s.domain(c.step().domain());
-        boolean crosses = c.step().op() instanceof xpf.model.scenario.GuestAccess ga
-                && ((ga.va() + ga.size() - 1) >>> 12) != (ga.va() >>> 12);
-        if (crosses && dom.paging() == xpf.model.scenario.HvmPaging.HAP && p.reason().contains("hap_discard_write")) {
-            return "S10 (simulator suspected, HAP): hvmemul_write maps a crossing write with hvmemul_map_linear_addr, "
-                    + "which stops at the first discard-write frame with X86EMUL_OKAY (HEAD c447b73); the simulator "
-                    + "translates the next page";
-        }
         // S11/S12 surfaced by the merge of sim-fix2 (an emulator-raised fault leaves the instruction un-retired, so a
         // delivery through an MMIO page re-emulates it): variants of */regression-delivery-through-mmio-stack.yaml.
         // S11 (VMX): the emulator's #PF combines into #DF; xen-hvm-fault-path.md §2.4 step 1 writes guest_cr[2] :=

@@ -43,46 +43,6 @@ class PvRandomDifferentialTest {
 
     static final long SEED = Long.getLong("pv.random.seed", 0x5EED_0F_9A_2026L);
 
-    /**
-     * Disagreements investigated against the reference and attributed to the simulator (docs/reference-model-pv.md
-     * "Disagreements"): each has the rule it contradicts, the reference sentence, and a precise signature. They are
-     * reported, not failed, so the random run keeps finding new kinds; any disagreement without a signature fails.
-     */
-    enum SuspectedSimulatorDeviation {
-        /**
-         * The simulator validates a CMPXCHG's new PTE before the instruction's own compare: with a wrong compare
-         * value and an entry Xen would refuse, it forwards the #PF instead of completing the CMPXCHG. Investigated
-         * twice: ro-page-fault.c ptwr_emulated_update (HEAD c447b73) validates before paging_cmpxchg_guest_entry
-         * compares, but it is reached only through ops->cmpxchg, which x86_emulate's CMPXCHG calls only after its own
-         * compare of rAX with the destination read through ops->read (ptwr_emulated_read) succeeded (x86_emulate.c,
-         * HEAD c447b73 and 3.1.0-branched); a failed compare is OKAY with nothing validated, as §3.2 says. The
-         * simulator's emulator skips that compare (CMPXCHG goes straight to ops->cmpxchg): simulator deviation.
-         */
-        CMPXCHG_VALIDATES_BEFORE_COMPARE("pv.3.2", "A real CMPXCHG instruction whose compare fails completes "
-                + "architecturally (accumulator loaded, ZF=0) → OKAY.");
-
-        final String rule;
-        final String sentence;
-
-        SuspectedSimulatorDeviation(String rule, String sentence) {
-            this.rule = rule;
-            this.sentence = sentence;
-        }
-
-        static SuspectedSimulatorDeviation classify(PvDifferential.Compared c) {
-            // the reference completes the CMPXCHG (compare failed) although the new PTE would be refused; the
-            // simulator refuses it and goes on with the original #PF (forwarded, or a crash delivering it)
-            if (c.predicted().outcome() == xpf.model.scenario.OutcomeClass.EMULATED
-                    && c.predicted().reason().startsWith("CMPXCHG compare failed")
-                    && c.predicted().reason().contains("would be refused")
-                    && (c.actual() instanceof xpf.model.scenario.Outcome.Delivered d && d.vector() == 14
-                            || c.actual() instanceof xpf.model.scenario.Outcome.DomainCrash)) {
-                return CMPXCHG_VALIDATES_BEFORE_COMPARE;
-            }
-            return null;
-        }
-    }
-
     @Test
     @DisplayName("random steps on every PV corpus state: reference and simulator agree on every modelled step")
     void randomStepsAgree() throws Exception {
@@ -145,21 +105,11 @@ class PvRandomDifferentialTest {
         System.out.printf("random PV differential: %d steps, %d compared, %d disagree, %d not modelled%n",
                 steps, compared, disagreements.size(), steps - compared);
         notModelled.forEach((k, v) -> System.out.printf("  not modelled %4d x %s%n", v, k));
-        TreeMap<SuspectedSimulatorDeviation, Integer> suspected = new TreeMap<>();
-        List<PvDifferential.Compared> unexplained = new ArrayList<>();
-        for (PvDifferential.Compared c : disagreements) {
-            SuspectedSimulatorDeviation d = SuspectedSimulatorDeviation.classify(c);
-            if (d == null) {
-                unexplained.add(c);
-            } else {
-                suspected.merge(d, 1, Integer::sum);
-            }
-        }
-        suspected.forEach((d, n) -> System.out.printf("  suspected simulator deviation %4d x %s [%s: %s]%n", n, d,
-                d.rule, d.sentence));
-        String report = unexplained.stream().limit(40).map(PvDifferential.Compared::describe)
+        // No open disagreement: the last one (CMPXCHG validated before its compare, rule pv.3.2) was a simulator
+        // bug, fixed in X86Emulate (regression pv/regression-cmpxchg-compare-fails-invalid-new.yaml).
+        String report = disagreements.stream().limit(40).map(PvDifferential.Compared::describe)
                 .collect(Collectors.joining("\n"));
-        assertThat(unexplained).as("unexplained disagreements (first 40):\n%s", report).isEmpty();
+        assertThat(disagreements).as("disagreements (first 40):\n%s", report).isEmpty();
         assertThat(compared).as("most random steps are modelled").isGreaterThan(steps / 2);
     }
 

@@ -9,8 +9,8 @@ import xpf.sim.xen.XenFunction;
  * A model of Xen's instruction emulator for the one memory-touching instruction a scenario step describes
  * ({@link GuestAccess}: instruction form, size, value, compare value). Real decoding is out of scope: the step says
  * what the instruction is. The semantics follow xen-pv-fault-path.md §3.2 (shared by ptwr and the shadow code):
- * the validate hook may refuse; plain stores go through {@code write}; CMPXCHG through {@code cmpxchg} and completes
- * even when the compare fails; XCHG and LOCK'd read-modify-writes use {@code cmpxchg} and RETRY on a lost race.
+ * the validate hook may refuse; plain stores go through {@code write}; CMPXCHG reads its destination, compares, and
+ * only on a match goes through {@code cmpxchg} (a failed compare completes without it); XCHG and LOCK'd read-modify-writes use {@code cmpxchg} and RETRY on a lost race.
  */
 public final class X86Emulate {
 
@@ -45,9 +45,22 @@ public final class X86Emulate {
             }
             case MOV, MOVDQU -> withEvent(ops.write(a.va(), a.size(), value), ops);
             case CMPXCHG -> {
-                long old = a.compare() == null ? 0 : a.compare();
-                EmulResult r = ops.cmpxchg(a.va(), a.size(), old, value, buf);
-                yield withEvent(r, ops); // a failed compare completes architecturally (ZF=0)
+                // x86_emulate (x86_emulate.c, 4.22 and 3.1 alike) reads the destination through ops->read and
+                // compares it with rAX itself; only an equal value reaches ops->cmpxchg (ptwr: validation, then the
+                // store). A failed compare completes architecturally (rAX loaded, ZF=0) with OKAY: nothing is
+                // validated or stored. Fixed (rule pv.3.2): the model called ops->cmpxchg first, so a CMPXCHG with a
+                // wrong compare value and a new PTE Xen would refuse was UNHANDLEABLE (the guest got its #PF).
+                EmulResult r = ops.read(a.va(), a.size(), buf);
+                if (r != EmulResult.OKAY) {
+                    yield withEvent(r, ops);
+                }
+                long m = a.size() >= 8 ? -1L : (1L << (8 * a.size())) - 1;
+                long old = (a.compare() == null ? 0 : a.compare()) & m;
+                if ((buf[0] & m) != old) {
+                    yield Result.of(EmulResult.OKAY);
+                }
+                long[] seen = new long[1];
+                yield withEvent(ops.cmpxchg(a.va(), a.size(), old, value, seen), ops);
             }
             case XCHG, LOCK_OR -> {
                 EmulResult r = ops.read(a.va(), a.size(), buf);

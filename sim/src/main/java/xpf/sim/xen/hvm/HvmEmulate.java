@@ -147,8 +147,54 @@ final class HvmEmulate {
             return EmulResult.OKAY;
         }
 
+        /**
+         * {@code hvmemul_write}: a write that is not inside one page is never {@code known_gla()}, so it is mapped
+         * first with {@code hvmemul_map_linear_addr}, which translates its pages in order before anything is written:
+         * a failed walk is the emulator's #PF (nothing written); the first discard-write frame ends the write with
+         * OKAY (nothing written, a later page never translated); a frame that is not plain RAM (MMIO, ioreq server)
+         * makes the mapping NULL and the write goes page by page through {@code linear_write} (the loop below).
+         * Fixed (rule hvm.5.2.6, S10): the model went page by page at once, so a write crossing from a discard-write
+         * frame translated the next page (a #PF when unmapped) and a RAM page before a discard-write one was written.
+         */
         @Override
+        @XenFunction(symbol = "hvmemul_write", file = "xen/arch/x86/hvm/emulate.c", version = "4.22")
         public EmulResult write(long va, int size, long value) {
+            if ((va & 0xFFF) + size > 0x1000) {
+                EmulResult mapped = mapLinearAddr(va, size);
+                if (mapped != null) {
+                    return mapped;
+                }
+            }
+            return linearWrite(va, size, value);
+        }
+
+        /**
+         * {@code hvmemul_map_linear_addr} for a write: null when every frame is RAM or a frame that is not RAM was
+         * reached (the caller writes through {@code linear_write}), else the emulator's result.
+         */
+        @XenFunction(symbol = "hvmemul_map_linear_addr", file = "xen/arch/x86/hvm/emulate.c", version = "4.22")
+        private EmulResult mapLinearAddr(long va, int size) {
+            long first = va >>> 12;
+            long last = (va + size - 1) >>> 12;
+            for (long p = first; p <= last; p++) {
+                long a = p == first ? va : p << 12;
+                P2mEntry e = resolve(a, true);
+                if (e == null) {
+                    return EmulResult.EXCEPTION;
+                }
+                if (e.type().isDiscardWrite()) {
+                    t.call("hvmemul_map_linear_addr", "gfn", e.gfn(), "result", "write_discarded");
+                    return EmulResult.OKAY;
+                }
+                if (!(e.type().isRam() && e.mfnValid()) || e.type() == P2mType.IOREQ_SERVER) {
+                    return null;
+                }
+            }
+            return null;
+        }
+
+        /** {@code linear_write}: page by page ({@code __hvm_copy}, MMIO through the device model). */
+        private EmulResult linearWrite(long va, int size, long value) {
             PhysicalMemory mem = v.domain().machineMemory();
             for (int done = 0; done < size;) {
                 long a = va + done;

@@ -25,16 +25,20 @@ package xpf.sim.xen.mm;
  *                               interrupted an event delivery: IDT-vectoring info / EXITINTINFO valid) and unshadows;
  *                               3.1 (multi.c of 3.1.0-branched). Modern Xen asks {@code hvm_event_pending} (E5) after
  *                               the user-mode check instead.
+ * @param emulateFailsSystemSegments the shadow emulator's ops refuse a system-segment (implicit) access: {@code
+ *                               hvm_emulate_read} only takes user segments, {@code hvm_emulate_write}/{@code _cmpxchg}
+ *                               fail in {@code hvm_get_seg_reg} beyond the six user segments (XSA-187, 2016)
  */
 public record PagingProfile(String name, boolean walkChecksReservedBits, boolean walkChecksRights,
         boolean walkSetsAccessedDirty, boolean gnpFastPath, boolean fastEmulation, boolean pfecImplicit,
         boolean walkPatchesErrorCodeP, boolean cr0WpEmulation, boolean p2mTypeChecks, boolean shadowTrace,
-        boolean prefetch, boolean limitShadowPaddrBits, boolean emulateChecksInjectionFaulted) {
+        boolean prefetch, boolean limitShadowPaddrBits, boolean emulateChecksInjectionFaulted,
+        boolean emulateFailsSystemSegments) {
 
     /** The same profile, for walks that only translate (validation, prefetch, invariant checks): no rights checks. */
     public PagingProfile translateOnly() {
         return new PagingProfile(name, walkChecksReservedBits, false, walkSetsAccessedDirty, gnpFastPath,
                 fastEmulation, pfecImplicit, walkPatchesErrorCodeP, cr0WpEmulation, p2mTypeChecks, shadowTrace,
-                prefetch, limitShadowPaddrBits, emulateChecksInjectionFaulted);
+                prefetch, limitShadowPaddrBits, emulateChecksInjectionFaulted, emulateFailsSystemSegments);
     }
 }

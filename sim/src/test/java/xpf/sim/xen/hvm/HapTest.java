@@ -89,6 +89,25 @@ class HapTest {
 
     @ParameterizedTest
     @EnumSource(value = DomainKind.class, names = {"HVM_SVM", "HVM_VMX"})
+    @DisplayName("hvm.5.2.6 a write crossing a page is mapped first (hvmemul_map_linear_addr): the first discard-write "
+            + "frame drops all of it, a later page is never translated, an earlier RAM page is not written (S10)")
+    void crossingWriteStopsAtDiscardWriteFrame(DomainKind k) {
+        // from the ram_ro page into the unmapped 0x401000: before the fix, the second page's walk injected #PF(W|U)
+        ScenarioRunner.Run r = hapGuest(k).p2m(0x1010, "ram_ro").run(step(write(DATA_VA + 0xffc, 5)),
+                step(read(DATA_VA)));
+        Expect.step(r, 0, OutcomeClass.EMULATED, "fixup", "hap_discard_write");
+        Expect.step(r, 1, OutcomeClass.OK, "value", "0x1111");
+        assertThat(r.trace().render()).contains("hvmemul_map_linear_addr");
+        // from a writable RAM page into the ram_ro page: before the fix, the RAM half was written
+        ScenarioRunner.Run r2 = hapGuest(k).p2m(0x1010, "ram_ro").frame("ram", 0x1011)
+                .map(DATA_VA - 0x1000, "ram", USER_RW).mem("ram", 0xff8, 0x1111)
+                .run(step(write(DATA_VA - 4, 0x2222222222222222L)), step(read(DATA_VA - 8)));
+        Expect.step(r2, 0, OutcomeClass.EMULATED, "fixup", "hap_discard_write");
+        Expect.step(r2, 1, OutcomeClass.OK, "value", "0x1111");
+    }
+
+    @ParameterizedTest
+    @EnumSource(value = DomainKind.class, names = {"HVM_SVM", "HVM_VMX"})
     @DisplayName("hvm.5.2.6 MMIO-DM: reads return device values, writes change device state")
     void mmioDeviceModel(DomainKind k) {
         ScenarioRunner.Run r = of(k).hap().mapGfn(0x700000, 0x2000, USER_RW).device("ctr", "counter", 0x2000, 0, 5)

@@ -168,6 +168,22 @@ class ShPageFaultTest {
     }
 
     @Test
+    @DisplayName("hvm.7.11 (XSA-187) the shadow emulator refuses a system-segment (implicit) write to a page table: "
+            + "UNHANDLEABLE ⇒ unshadow (4.22); the explicit write is emulated (S9)")
+    void implicitWriteIsUnhandleable() {
+        long newPte = (DATA2 << 12) | USER_RW;
+        ScenarioRunner.Run r = ptGuest(KERNEL_RW).cpl(0).run(step(read(DATA_VA)), step(read(PT_VA)),
+                step(access(PT_VA, xpf.model.x86.AccessKind.WRITE, 0, true)), step(read(DATA_VA)));
+        Expect.step(r, 2, OutcomeClass.FIXED, "fixup", "unshadow_unhandled");
+        assertThat(r.trace().render()).contains("hvm_get_seg_reg seg=system result=UNHANDLEABLE")
+                .contains("TRC_SHADOW_EMULATE_UNSHADOW_UNHANDLED").doesNotContain("CALL sh_validate_guest_entry");
+        invariantsHold(r);
+        ScenarioRunner.Run ok = ptGuest(KERNEL_RW).cpl(0).run(step(read(DATA_VA)), step(read(PT_VA)),
+                step(write(PT_VA, newPte)));
+        Expect.step(ok, 2, OutcomeClass.EMULATED, "fixup", "pt_write");
+    }
+
+    @Test
     @DisplayName("hvm.3.E7 the emulator's own #PF (write crossing into an unmapped page) is injected with its ec/CR2")
     void emulatorFaultInjected() {
         ScenarioRunner.Run r = ptGuest(KERNEL_RW).cpl(0).run(step(read(DATA_VA)), step(write(PT_VA + 0xffc, 0)));

@@ -5,6 +5,7 @@ import static xpf.sim.xen.pv.PvFixture.A;
 import static xpf.sim.xen.pv.PvFixture.DATA;
 import static xpf.sim.xen.pv.PvFixture.GP_HANDLER;
 import static xpf.sim.xen.pv.PvFixture.L1;
+import static xpf.sim.xen.pv.PvFixture.L2;
 import static xpf.sim.xen.pv.PvFixture.NEWDATA;
 import static xpf.sim.xen.pv.PvFixture.P;
 import static xpf.sim.xen.pv.PvFixture.RW;
@@ -198,6 +199,25 @@ class FixupPathTest {
         ScenarioRunner.Run r2 = PvFixture.pv64().run(step(hit));
         assertThat(Pte.mfn(word(r2, pteAddr(L1, 2)))).isEqualTo(NEWDATA);
         assertThat(frame(r2, NEWDATA)).hasCount(1);
+    }
+
+    @Test
+    @DisplayName("pv.3.2 CMPXCHG compares before ops->cmpxchg: a failed compare completes even when the new PTE would "
+            + "be refused; a matching one is validated and refused (regression)")
+    void cmpxchgComparesBeforeValidating() {
+        // The new entry maps the guest's own L2 writable: get_page_from_l1e refuses it.
+        GuestAccess miss = new GuestAccess(VA_L1 + 16, AccessKind.WRITE, 8, e(L2, UP), null, false, false,
+                Insn.CMPXCHG, 0x1234L);
+        ScenarioRunner.Run r = PvFixture.pv64().run(step(miss));
+        assertThat(outcome(r, 0)).isEmulated("ptwr");
+        assertThat(r.trace().render()).doesNotContain("ptwr_emulated_update");
+        assertThat(word(r, pteAddr(L1, 2))).isZero();
+        GuestAccess hit = new GuestAccess(VA_L1 + 16, AccessKind.WRITE, 8, e(L2, UP), null, false, false,
+                Insn.CMPXCHG, 0L);
+        ScenarioRunner.Run r2 = PvFixture.pv64().run(step(hit));
+        assertThat(outcome(r2, 0)).isDeliveredPageFault(PfErrorCode.P | PfErrorCode.W, VA_L1 + 16);
+        assertThat(r2.trace().render()).contains("get_page_from_l1e");
+        assertThat(word(r2, pteAddr(L1, 2))).isZero();
     }
 
     @Test

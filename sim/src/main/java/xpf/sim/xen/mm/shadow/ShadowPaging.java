@@ -441,7 +441,7 @@ public final class ShadowPaging {
                     + "(x86_emulate from sh_page_fault, cause " + cause.fixup + ", va 0x" + Long.toHexString(va)
                     + "), which follows the step's retired instruction and is not described by the scenario");
         }
-        EmulateOps ops = new EmulateOps(v, t);
+        EmulateOps ops = new EmulateOps(v, t, profile.emulateFailsSystemSegments() && insn.implicit());
         X86Emulate.Result er = X86Emulate.emulate(insn, ops, emulatorFails);
         t.call("x86_emulate", "result", er.rc().name(), "cause", cause.fixup);
         EmulResult rc = er.rc();
@@ -559,10 +559,26 @@ public final class ShadowPaging {
         private EmulEvent raised;
         long firstValue;
         private boolean wrote;
+        /**
+         * The access is a system-segment one (the scenario's {@code implicit}: a descriptor-table access, or the
+         * accessed-bit update through {@code x86_seg_none}). {@code hvm_emulate_read} refuses any segment that is not
+         * a user segment and {@code hvm_emulate_write} / {@code hvm_emulate_cmpxchg} fail in {@code hvm_get_seg_reg}
+         * beyond the six user segments (mm/shadow/hvm.c, HEAD c447b73; XSA-187, xen-hvm-fault-path.md §7 item 11):
+         * X86EMUL_UNHANDLEABLE, so E8 unshadows. Fixed (rule hvm.7.11, S9): the model emulated such an access.
+         */
+        private final boolean systemSegment;
 
-        EmulateOps(ShadowVcpu v, Trace t) {
+        EmulateOps(ShadowVcpu v, Trace t, boolean systemSegment) {
             this.v = v;
             this.t = t;
+            this.systemSegment = systemSegment;
+        }
+
+        private boolean refusesSegment(String op) {
+            if (systemSegment) {
+                t.call(op, "seg", "system", "result", "UNHANDLEABLE");
+            }
+            return systemSegment;
         }
 
         @Override
@@ -605,7 +621,11 @@ public final class ShadowPaging {
         }
 
         @Override
+        @XenFunction(symbol = "hvm_emulate_read", file = "xen/arch/x86/mm/shadow/hvm.c", version = "4.22")
         public EmulResult read(long va, int size, long[] out) {
+            if (refusesSegment("hvm_emulate_read")) {
+                return EmulResult.UNHANDLEABLE;
+            }
             long value = 0;
             int done = 0;
             while (done < size) {
@@ -630,12 +650,20 @@ public final class ShadowPaging {
         }
 
         @Override
+        @XenFunction(symbol = "hvm_emulate_write", file = "xen/arch/x86/mm/shadow/hvm.c", version = "4.22")
         public EmulResult write(long va, int size, long value) {
+            if (refusesSegment("hvm_get_seg_reg")) {
+                return EmulResult.UNHANDLEABLE;
+            }
             return store(va, size, value, false, 0, null);
         }
 
         @Override
+        @XenFunction(symbol = "hvm_emulate_cmpxchg", file = "xen/arch/x86/mm/shadow/hvm.c", version = "4.22")
         public EmulResult cmpxchg(long va, int size, long old, long neu, long[] observed) {
+            if (refusesSegment("hvm_get_seg_reg")) {
+                return EmulResult.UNHANDLEABLE;
+            }
             return store(va, size, neu, true, old, observed);
         }
 

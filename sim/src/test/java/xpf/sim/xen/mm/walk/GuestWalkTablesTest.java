@@ -32,9 +32,9 @@ class GuestWalkTablesTest {
     static final long PS = EntryBits.PS;
     static final long UP = P | RW | US;
     static final PagingProfile MODERN = new PagingProfile("xen-4.22", true, true, true, false, true, true, true, true,
-            true, true, true, true, false);
+            true, true, true, true, false, true);
     static final PagingProfile OLD = new PagingProfile("xen-3.1", false, false, false, true, false, false, false,
-            false, false, false, true, false, true);
+            false, false, false, true, false, true, false);
 
     /** Guest frames 0x100.. are RAM at machine frames 0x10000 + gfn. */
     final PhysicalMemory mem = new PhysicalMemory();
