@@ -47,7 +47,8 @@ public final class MatrixPart implements ConformPart {
         List<Subset> subsets = new ArrayList<>();
         List<int[]> rows4 = CoveringArray.generate(ac, 4, 1).rows();
         for (PagingMode m : List.of(PagingMode.LONG4, PagingMode.LONG5)) {
-            subsets.add(new Subset("access.c space, 4-wise, " + m.wireName(), 0, rows4.size(), i -> {
+            subsets.add(new Subset("access.c space, 4-wise, " + m.wireName(), ctx.shard().from(rows4.size()),
+                    ctx.shard().to(rows4.size()), i -> {
                 int flags = AccessCSpace.toFlags(rows4.get((int) i));
                 return new MatrixRunner.MatrixCase(i, AccessCFlag.describe(flags), AccessCCase.build(flags, m, 40),
                         AccessCFlag.ACCESS_TWICE.in(flags));
@@ -55,7 +56,8 @@ public final class MatrixPart implements ConformPart {
         }
         XpfWalkSpace xs = new XpfWalkSpace();
         List<int[]> rowsX = CoveringArray.generate(xs, 3, 1).rows();
-        subsets.add(new Subset("extended walk space, 3-wise", 0, rowsX.size(),
+        subsets.add(new Subset("extended walk space, 3-wise", ctx.shard().from(rowsX.size()),
+                ctx.shard().to(rowsX.size()),
                 i -> new MatrixRunner.MatrixCase(i, xs.describe(rowsX.get((int) i)), xs.build(rowsX.get((int) i)),
                         false)));
         if (ctx.deep()) {
@@ -98,7 +100,11 @@ public final class MatrixPart implements ConformPart {
             }
             atts.put("summary", summary + "\nsimulator (xpf.sim.walk.WalkService) vs reference "
                     + "(xpf.conformance.reference.ReferenceWalk); replay a line with: ./xpf walk -");
-            PlainResults.write(ctx.results(), "matrix: " + s.name(), "xpf.matrix:" + s.name(),
+            // a shard's result is its own test (its own history id), so the merged results of all shards list each
+            // shard once instead of showing them as retries of one test
+            String shardSuffix = ctx.shard().count() > 1 ? " (shard " + ctx.shard() + ")" : "";
+            PlainResults.write(ctx.results(), "matrix: " + s.name() + shardSuffix, "xpf.matrix:" + s.name()
+                    + shardSuffix,
                     sum.mismatchCount() == 0 ? Status.PASSED : Status.FAILED,
                     sum.mismatchCount() == 0 ? summary : "Xen semantics violated: x86 walk mismatch: " + summary,
                     labels, atts, start, System.currentTimeMillis());

@@ -86,8 +86,8 @@ public final class CrashFiles {
      *
      * @param found how it was found, for the header ({@code ./xpf fuzz --seed 1 --try 42 --only svm})
      */
-    public Path write(FindingKey key, Scenario shrunk, Oracles oracles, String found, String message)
-            throws IOException {
+    public Path write(FindingKey key, FindingKey shrunkKey, Scenario shrunk, Oracles oracles, String found,
+            String message) throws IOException {
         Path file = fileOf(key);
         if (Files.exists(file)) {
             return file;
@@ -99,6 +99,9 @@ public final class CrashFiles {
         header.add("Found by the fuzzer: " + found);
         header.add(CHECK + key.check());
         header.add(PATH + key.path());
+        if (shrunkKey != null && !shrunkKey.equals(key)) {
+            header.add("(the key is the original failure's; the shrunk scenario fails " + shrunkKey + ")");
+        }
         header.add("failure: " + firstLine(message));
         header.add("replay: ./xpf replay " + shown);
         header.add("explain: ./xpf explain " + shown);

@@ -37,10 +37,12 @@ final class FuzzTable {
         out.printf(Locale.ROOT, "  %-18s %,d failing tries, %d unique (check, path)%n", "failures", s.failures(),
                 s.findings().size());
         out.println();
-        out.printf(Locale.ROOT, "  %-12s %10s %9s %6s%n", "family", "tries", "failures", "paths");
+        boolean bugs = !scope.bugs().isEmpty();
+        out.printf(Locale.ROOT, "  %-12s %10s %9s %6s%s%n", "family", "tries", "failures", "paths",
+                bugs ? "  baseline (fail without the seeded bugs too; not counted)" : "");
         for (Map.Entry<String, Fuzzer.FamilyCounts> e : s.byFamily().entrySet()) {
-            out.printf(Locale.ROOT, "  %-12s %,10d %,9d %6d%n", e.getKey(), e.getValue().tries, e.getValue().failures,
-                    e.getValue().paths.size());
+            out.printf(Locale.ROOT, "  %-12s %,10d %,9d %6d%s%n", e.getKey(), e.getValue().tries,
+                    e.getValue().failures, e.getValue().paths.size(), bugs ? "  " + e.getValue().baseline : "");
         }
         List<String> missed = new ArrayList<>();
         for (String p : s.cataloguePaths()) {

@@ -79,8 +79,10 @@ public final class ScenarioFuzzTarget {
             return;
         }
         try {
-            SuiteRun.Report r = SuiteRun.run(g.scenario(), oracles, g.recheck());
+            SuiteRun.Report r = Triage.check(g, oracles, scope.bugs());
             REACHED.addAll(r.paths());
+        } catch (Triage.BaselineFailure b) {
+            return;
         } catch (Violation v) {
             if (triage == null) {
                 throw v;

@@ -50,7 +50,40 @@ public final class Triage {
     /** The fuzz property: a generated scenario keeps every invariant and agrees with the reference models. */
     public static Property<Generated> property(FuzzScope scope, Oracles oracles) {
         return Property.forAll(scope.gen()).describeWith(Generated::toString)
-                .check((g, ctx) -> SuiteRun.run(g.scenario(), oracles, g.recheck()));
+                .check((g, ctx) -> check(g, oracles, scope.bugs()));
+    }
+
+    /**
+     * A failure of a scenario with seeded bug switches on that the same scenario without them fails as well: not the
+     * seeded bug's doing (a finding of its own, which a run without {@code --bug} reports). Not a {@link Violation},
+     * so shrinking a seeded bug's failure never slides into one.
+     */
+    public static final class BaselineFailure extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        BaselineFailure(Violation without) {
+            super("fails without the seeded bugs too: " + without.getMessage(), without);
+        }
+    }
+
+    /**
+     * Runs one generated scenario under the suite's checks. With seeded bugs on, a violation counts only when the
+     * scenario without them passes (it is the bug's), else {@link BaselineFailure}.
+     */
+    public static SuiteRun.Report check(Generated g, Oracles oracles, List<String> bugs) {
+        try {
+            return SuiteRun.run(g.scenario(), oracles, g.recheck());
+        } catch (Violation v) {
+            if (bugs.isEmpty()) {
+                throw v;
+            }
+            try {
+                SuiteRun.run(g.scenario().withBugs(List.of()), oracles, false);
+            } catch (Violation without) {
+                throw new BaselineFailure(without);
+            }
+            throw v;
+        }
     }
 
     /**
@@ -92,7 +125,7 @@ public final class Triage {
         Throwable shrunkFailure = failure;
         try {
             shrunk = scope.gen().generate(new Choices(new ReplaySource(best.toArray())));
-            SuiteRun.run(shrunk.scenario(), oracles, shrunk.recheck());
+            check(shrunk, oracles, scope.bugs());
             shrunkFailure = null;
         } catch (Violation v) {
             shrunkFailure = v;
@@ -109,7 +142,7 @@ public final class Triage {
         String message = String.valueOf(shrunkFailure.getMessage());
         if (crashes != null && shrunk != null) {
             try {
-                file = crashes.write(key, shrunk.scenario(), oracles, found, message);
+                file = crashes.write(key, sk, shrunk.scenario(), oracles, found, message);
             } catch (IOException e) {
                 message += " (could not save: " + e.getMessage() + ")";
             }
