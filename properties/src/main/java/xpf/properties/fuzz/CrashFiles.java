@@ -25,6 +25,7 @@ public final class CrashFiles {
 
     static final String CHECK = "fuzz-check: ";
     static final String PATH = "fuzz-path: ";
+    static final String SHRUNK = "shrunk-check: ";
 
     private final Path dir;
 
@@ -57,6 +58,25 @@ public final class CrashFiles {
             throw new java.io.UncheckedIOException(e);
         }
         return m;
+    }
+
+    /** The check the saved (shrunk) scenario fails: its {@code shrunk-check:} header line, else the key's check. */
+    public static String shrunkCheckOf(Path f) {
+        try {
+            for (String line : Files.readAllLines(f)) {
+                if (!line.startsWith("#")) {
+                    break;
+                }
+                String l = line.substring(1).trim();
+                if (l.startsWith(SHRUNK)) {
+                    return l.substring(SHRUNK.length()).trim();
+                }
+            }
+        } catch (IOException e) {
+            return null;
+        }
+        FindingKey k = keyOf(f);
+        return k == null ? null : k.check();
     }
 
     /** The key in a crash file's header, or null if it has none. */
@@ -99,8 +119,11 @@ public final class CrashFiles {
         header.add("Found by the fuzzer: " + found);
         header.add(CHECK + key.check());
         header.add(PATH + key.path());
-        if (shrunkKey != null && !shrunkKey.equals(key)) {
-            header.add("(the key is the original failure's; the shrunk scenario fails " + shrunkKey + ")");
+        if (shrunkKey != null) {
+            header.add(SHRUNK + shrunkKey.check());
+            if (!shrunkKey.equals(key)) {
+                header.add("(the key is the original failure's; the shrunk scenario fails " + shrunkKey + ")");
+            }
         }
         header.add("failure: " + firstLine(message));
         header.add("replay: ./xpf replay " + shown);
