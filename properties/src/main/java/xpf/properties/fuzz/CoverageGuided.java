@@ -91,6 +91,8 @@ final class CoverageGuided {
         List<String> cmd = new ArrayList<>();
         cmd.add(java);
         cmd.add("-Xss8m");
+        // a bounded heap: libFuzzer's RSS limit (2 GB by default, raised below) counts the whole JVM
+        cmd.add("-Xmx1024m");
         cmd.add("-XX:+UseParallelGC");
         cmd.add("-cp");
         cmd.add(System.getProperty("java.class.path") + File.pathSeparator + jazzer);
@@ -122,6 +124,7 @@ final class CoverageGuided {
             cmd.add("-runs=10000");
         }
         cmd.add("-print_final_stats=1");
+        cmd.add("-rss_limit_mb=3072");
         cmd.addAll(extra);
         cmd.add(libFuzzerDir.toAbsolutePath().toString());
         return cmd;

@@ -23,7 +23,7 @@ final class FuzzTable {
     void print(Fuzzer.Summary s, PrintWriter out) {
         out.println();
         out.printf(Locale.ROOT, "xpf fuzz: seed %d, shard %s, scope %s%s%n", seed, shard, scope.describe(),
-                s.interrupted() ? " (interrupted: Ctrl-C)" : s.timeUp() ? " (time budget used)" : "");
+                s.interrupted() ? " (interrupted: Ctrl-C or SIGTERM)" : s.timeUp() ? " (time budget used)" : "");
         out.printf(Locale.ROOT, "  %-18s %,d (%,d discarded)%n", "tries", s.tries(), s.discarded());
         if (s.corpusReplayed() > 0 || s.corpusAdded() > 0) {
             out.printf(Locale.ROOT, "  %-18s %,d entries replayed, %,d added%n", "corpus", s.corpusReplayed(),
