@@ -124,10 +124,42 @@ final class CoverageGuided {
             cmd.add("-runs=10000");
         }
         cmd.add("-print_final_stats=1");
+        // a scenario needs a few hundred choices (bytes); libFuzzer's default starts inputs at a few bytes and grows
+        // them slowly, which leaves the choices mostly zeros (the simplest scenario) for the first minutes
+        if (extra.stream().noneMatch(a -> a.startsWith("-max_len="))) {
+            cmd.add("-max_len=4096");
+        }
+        if (extra.stream().noneMatch(a -> a.startsWith("-len_control="))) {
+            cmd.add("-len_control=0");
+        }
         cmd.add("-rss_limit_mb=3072");
         cmd.addAll(extra);
         cmd.add(libFuzzerDir.toAbsolutePath().toString());
         return cmd;
+    }
+
+    /**
+     * Seeds an empty libFuzzer corpus with a few 1 KiB inputs of seeded random bytes. libFuzzer grows new inputs from
+     * a few bytes, and a scenario drawn from a few bytes is the simplest one (an exhausted input yields zeros); longer
+     * starting inputs give full scenarios from the first execution, and mutations keep their length.
+     */
+    void seed(Path lf) throws IOException {
+        try (Stream<Path> s = Files.list(lf)) {
+            if (s.findAny().isPresent()) {
+                return;
+            }
+        }
+        xpf.prop.choice.SplitMix64 rng = new xpf.prop.choice.SplitMix64(seed + shard.index());
+        for (int i = 0; i < 16; i++) {
+            byte[] b = new byte[1024];
+            for (int k = 0; k < b.length; k += 8) {
+                long v = rng.nextLong();
+                for (int j = 0; j < 8; j++) {
+                    b[k + j] = (byte) (v >>> (8 * j));
+                }
+            }
+            Files.write(lf.resolve("xpf-seed-" + i), b);
+        }
     }
 
     private static final Pattern STATUS = Pattern.compile("^#(\\d+)\\s+\\S+.*?exec/s: (\\d+)");
@@ -137,6 +169,7 @@ final class CoverageGuided {
         Path lf = corpus != null ? corpus.libFuzzerDir() : Path.of("target", "fuzz-corpus", "libfuzzer");
         Files.createDirectories(lf);
         Files.createDirectories(crashes);
+        seed(lf);
         List<String> cmd = command(jazzer, lf);
         err.println("xpf fuzz: coverage-guided (Jazzer " + jazzer.getFileName() + "), scope " + scope.describe()
                 + ", corpus " + lf + ", crashes in " + crashes);
