@@ -26,8 +26,10 @@ import xpf.sim.cli.CommandProvider;
             "report's history/. See docs/reports.md."})
 public final class ReportCommand implements Callable<Integer> {
 
-    @Option(names = "--results", paramLabel = "DIR", description = "Allure results (default: target/allure-results)")
-    Path results;
+    @Option(names = "--results", paramLabel = "DIR", description = "Allure results (default: target/allure-results); "
+            + "repeat it to merge several folders into one report (e.g. the shards of a CI matrix); they are copied "
+            + "into <report>-merged-results first")
+    java.util.List<Path> results = new java.util.ArrayList<>();
 
     @Option(names = "--report", paramLabel = "DIR", description = "report folder (default: target/allure-report)")
     Path report;
@@ -56,8 +58,10 @@ public final class ReportCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         Path root = root();
-        Path res = results != null ? results : root.resolve("target").resolve("allure-results");
         Path rep = report != null ? report : root.resolve("target").resolve("allure-report");
+        Path res = results.isEmpty() ? root.resolve("target").resolve("allure-results")
+                : results.size() == 1 ? results.get(0) : MergedResults.merge(results,
+                        rep.resolveSibling(rep.getFileName() + "-merged-results"), err);
         if (history != null && !Files.isDirectory(history)) {
             throw new UserError("report: --history " + history + ": no such folder");
         }

@@ -35,7 +35,12 @@ public final class MatrixPart implements ConformPart {
         return 20;
     }
 
-    private record Subset(String name, long from, long to, LongFunction<MatrixRunner.MatrixCase> cases) {
+    /** The covering arrays (deterministic: fixed seed), built once per JVM: every shard of a run cuts the same rows. */
+    private static final java.util.concurrent.ConcurrentHashMap<String, List<int[]>> ROWS =
+            new java.util.concurrent.ConcurrentHashMap<>();
+
+    /** One subset of the matrix: its name and this shard's index range {@code [from, to)} of it. */
+    record Subset(String name, long from, long to, LongFunction<MatrixRunner.MatrixCase> cases) {
     }
 
     @Override
@@ -43,19 +48,26 @@ public final class MatrixPart implements ConformPart {
         if (!ctx.wants("x86")) {
             return new PartResult(name(), 0, 0, 0, 0, List.of());
         }
+        return runSubsets(ctx, subsets(ctx));
+    }
+
+    /** The subsets this run checks, each cut to the shard's range (a shard's share of every subset). */
+    static List<Subset> subsets(ConformContext ctx) {
         AccessCSpace ac = new AccessCSpace(AccessCSpace.Host.TYPICAL);
         List<Subset> subsets = new ArrayList<>();
-        List<int[]> rows4 = CoveringArray.generate(ac, 4, 1).rows();
+        List<int[]> rows4 = ROWS.computeIfAbsent("access-c/4", k -> CoveringArray.generate(ac, 4, 1).rows());
         for (PagingMode m : List.of(PagingMode.LONG4, PagingMode.LONG5)) {
-            subsets.add(new Subset("access.c space, 4-wise, " + m.wireName(), 0, rows4.size(), i -> {
+            subsets.add(new Subset("access.c space, 4-wise, " + m.wireName(), ctx.shard().from(rows4.size()),
+                    ctx.shard().to(rows4.size()), i -> {
                 int flags = AccessCSpace.toFlags(rows4.get((int) i));
                 return new MatrixRunner.MatrixCase(i, AccessCFlag.describe(flags), AccessCCase.build(flags, m, 40),
                         AccessCFlag.ACCESS_TWICE.in(flags));
             }));
         }
         XpfWalkSpace xs = new XpfWalkSpace();
-        List<int[]> rowsX = CoveringArray.generate(xs, 3, 1).rows();
-        subsets.add(new Subset("extended walk space, 3-wise", 0, rowsX.size(),
+        List<int[]> rowsX = ROWS.computeIfAbsent("xpf/3", k -> CoveringArray.generate(xs, 3, 1).rows());
+        subsets.add(new Subset("extended walk space, 3-wise", ctx.shard().from(rowsX.size()),
+                ctx.shard().to(rowsX.size()),
                 i -> new MatrixRunner.MatrixCase(i, xs.describe(rowsX.get((int) i)), xs.build(rowsX.get((int) i)),
                         false)));
         if (ctx.deep()) {
@@ -63,6 +75,10 @@ public final class MatrixPart implements ConformPart {
             subsets.add(new Subset("access.c space, exhaustive, long4", ctx.shard().from(n), ctx.shard().to(n),
                     MatrixRunner.accessC(ac, PagingMode.LONG4)));
         }
+        return subsets;
+    }
+
+    private PartResult runSubsets(ConformContext ctx, List<Subset> subsets) {
         int passed = 0;
         int failed = 0;
         List<String> problems = new ArrayList<>();
@@ -98,7 +114,11 @@ public final class MatrixPart implements ConformPart {
             }
             atts.put("summary", summary + "\nsimulator (xpf.sim.walk.WalkService) vs reference "
                     + "(xpf.conformance.reference.ReferenceWalk); replay a line with: ./xpf walk -");
-            PlainResults.write(ctx.results(), "matrix: " + s.name(), "xpf.matrix:" + s.name(),
+            // a shard's result is its own test (its own history id), so the merged results of all shards list each
+            // shard once instead of showing them as retries of one test
+            String shardSuffix = ctx.shard().count() > 1 ? " (shard " + ctx.shard() + ")" : "";
+            PlainResults.write(ctx.results(), "matrix: " + s.name() + shardSuffix, "xpf.matrix:" + s.name()
+                    + shardSuffix,
                     sum.mismatchCount() == 0 ? Status.PASSED : Status.FAILED,
                     sum.mismatchCount() == 0 ? summary : "Xen semantics violated: x86 walk mismatch: " + summary,
                     labels, atts, start, System.currentTimeMillis());

@@ -89,6 +89,6 @@ public final class ScenarioBenchmarks implements Benchmark {
                         "parse + validate the 4-step example of docs/scenario-format.md, " + per),
                 new BenchFigure("scenario_runs_per_s", runs, "runs/s", 0,
                         "build the machine, run 4 steps with the trace, check expectations, " + per),
-                new BenchFigure("scenarios_per_s", both, "scenarios/s", 0, "load + run, " + per));
+                new BenchFigure("scenario_files_per_s", both, "scenarios/s", 0, "load + run of a scenario file, " + per));
     }
 }
