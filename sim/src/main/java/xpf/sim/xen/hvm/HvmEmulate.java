@@ -76,7 +76,7 @@ final class HvmEmulate {
                 // hvm_copy_from_guest_linear and PFEC_insn_fetch; a failed walk is x86_emul_pagefault, the
                 // emulator's #PF (the walk's error code, CR2 = its address), injected by hvm_emulate_one_insn
                 // (X86EMUL_EXCEPTION → hvm_inject_event). Only a fetch whose walk succeeds and lands in MMIO is
-                // UNHANDLEABLE. Fixed (rule hvm.3.F2b', S11): the model answered UNHANDLEABLE for every fetch, so
+                // UNHANDLEABLE. Fixed (rule hvm.3.F2b-mmio, S11): the model answered UNHANDLEABLE for every fetch, so
                 // Xen's propagate path injected the exit's #PF (CR2 = the exit's address, e.g. a delivery's stack
                 // push) where the emulator's #PF, with its own CR2, is injected.
                 t.call("hvmemul_insn_fetch", "va", pf.cr2(), "result", "EXCEPTION", "pfec", pf.errorCode());
