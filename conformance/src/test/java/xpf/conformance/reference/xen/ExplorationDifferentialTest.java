@@ -105,23 +105,13 @@ class ExplorationDifferentialTest {
     }
 
     /**
-     * The known disagreements, recognised by their signature; null for anything else. One remains (S11/S12 below, suspected simulator bugs); the reference
+     * The known disagreements, recognised by their signature; null for anything else. None remains; the reference
      * errors S4 and the in-use top-level unshadow were fixed in the oracle (ref-fix); S1-S3, S5, S7, S8 in the
-     * simulator (sim-fix), S9 and S10 in the simulator (sim-fix3) (docs/reference-model-hvm.md "Disagreements").
+     * simulator (sim-fix), S9 and S10 in the simulator (sim-fix3), S11 (a re-emulated fetch's
+     * own #PF, hvmemul_insn_fetch) and S12 (sh_prefetch stops at an entry needing an A/D fault) in the simulator
+     * (sim-fix4) (docs/reference-model-hvm.md "Disagreements").
      */
     static String known(Scenario s, Differential.Comparison c) {
-        Prediction p = c.predicted();
-        // S11/S12 surfaced by the merge of sim-fix2 (an emulator-raised fault leaves the instruction un-retired, so a
-        // delivery through an MMIO page re-emulates it): variants of */regression-delivery-through-mmio-stack.yaml.
-        // S11 (VMX): the emulator's #PF combines into #DF; xen-hvm-fault-path.md §2.4 step 1 writes guest_cr[2] :=
-        // cr2 of the #PF before the combination, the simulator keeps the exit's address. S12 (SVM): the error code
-        // of the exit for the MMIO stack page (P|W|RSVD magic entry vs not-present W) after a mutated first step.
-        if (c.file().toString().contains("regression-delivery-through-mmio-stack")
-                && p.outcome() == xpf.model.scenario.OutcomeClass.DOUBLE_FAULT
-                && c.actual().outcomeClass() == xpf.model.scenario.OutcomeClass.DOUBLE_FAULT) {
-            return "S11/S12 (simulator suspected): #DF from an emulator #PF during a delivery through MMIO: CR2 written"
-                    + " before the combination (VMX) and the MMIO-magic exit error code (SVM)";
-        }
         return null;
     }
 

@@ -68,6 +68,23 @@ final class HvmEmulate {
                     + " with no instruction at RIP described by the scenario");
         }
         Ops ops = new Ops(v, t);
+        if (insn.kind() == xpf.model.x86.AccessKind.FETCH && !emulatorFails
+                && v.domain().profile().mmioEmulatesOperands()) {
+            EmulEvent pf = ops.insnFetchFault(insn.va(), insn.size());
+            if (pf != null) {
+                // hvmemul_insn_fetch → __hvmemul_read (hvm_access_insn_fetch): the instruction bytes are read with
+                // hvm_copy_from_guest_linear and PFEC_insn_fetch; a failed walk is x86_emul_pagefault, the
+                // emulator's #PF (the walk's error code, CR2 = its address), injected by hvm_emulate_one_insn
+                // (X86EMUL_EXCEPTION → hvm_inject_event). Only a fetch whose walk succeeds and lands in MMIO is
+                // UNHANDLEABLE. Fixed (rule hvm.3.F2b-mmio, S11): the model answered UNHANDLEABLE for every fetch, so
+                // Xen's propagate path injected the exit's #PF (CR2 = the exit's address, e.g. a delivery's stack
+                // push) where the emulator's #PF, with its own CR2, is injected.
+                t.call("hvmemul_insn_fetch", "va", pf.cr2(), "result", "EXCEPTION", "pfec", pf.errorCode());
+                HvmInjection.hvmInjectEvent(v, new HvmEvent(pf.vector(), EventType.HW_EXC, pf.errorCode(),
+                        pf.cr2()), t);
+                return new ShadowVcpu.MmioResult(true, null, true);
+            }
+        }
         X86Emulate.Result r = X86Emulate.emulate(insn, ops, emulatorFails);
         t.call("hvm_emulate_one", "result", r.rc().name());
         return switch (r.rc()) {
@@ -102,6 +119,27 @@ final class HvmEmulate {
         @Override
         public EmulEvent raised() {
             return raised;
+        }
+
+        /**
+         * {@code hvmemul_insn_fetch}: each page of the instruction bytes walked with PFEC_insn_fetch (and PFEC_user_mode
+         * at CPL 3); the #PF of the first walk that fails, or null when every page translates.
+         */
+        @XenFunction(symbol = "hvmemul_insn_fetch", file = "xen/arch/x86/hvm/emulate.c", version = "4.22")
+        EmulEvent insnFetchFault(long va, int size) {
+            long first = va >>> 12;
+            long last = (va + Math.max(size, 1) - 1) >>> 12;
+            int walk = PfErrorCode.I | (v.cpl() == 3 ? PfErrorCode.U : 0);
+            for (long p = first; p <= last; p++) {
+                long a = p == first ? va : p << 12;
+                GuestWalk gw = GuestWalker.guestWalkTables(v.walkContext(), v.domain().p2m(),
+                        v.domain().machineMemory(), a, walk, true);
+                if (!gw.ok()) {
+                    int pfec = v.domain().xen().bug("pfec-implicit-leak") ? gw.pfec() : gw.archPfec();
+                    return new EmulEvent(Vectors.PF, pfec, a);
+                }
+            }
+            return null;
         }
 
         /** {@code hvmemul_linear_to_phys} → {@code paging_gva_to_gfn}: a walk with the access's rights. */

@@ -93,4 +93,36 @@ class DeliveryThroughMmioTest {
                 .hasMessageContaining("not modelled: an event delivery's access to MMIO gfn 0x2002 (va 0x10300)")
                 .hasMessageContaining("follows the step's retired instruction");
     }
+
+    @ParameterizedTest
+    @EnumSource(value = DomainKind.class, names = {"HVM_SVM", "HVM_VMX"})
+    @DisplayName("hvm.3.F2b-mmio S11: the step is a user fetch from an NX MMIO page; re-emulated at RIP for the "
+            + "delivery's MMIO stack exit, its instruction fetch faults (hvmemul_insn_fetch): #DF, CR2 the fetch's")
+    void insnFetchFaultOfReEmulationWritesItsCr2(DomainKind k) {
+        ScenarioRunner.Run r = of(k).noStackMapping().dfIst().mapGfn(STACK_VA, STACK_GFN, KERNEL_RW)
+                .mapGfn(MMIO_VA, MMIO_GFN, P | US | A | D | NX).device("dev0", "regs", MMIO_GFN, 0, 0x1234)
+                .device("kstack", "regs", STACK_GFN)
+                .run(step(access(MMIO_VA, xpf.model.x86.AccessKind.FETCH, 3, false)));
+        Expect.step(r, 0, OutcomeClass.DOUBLE_FAULT, "vector", "8", "error_code", "0", "cr2", "0x700000",
+                eventField(k), "0x80000b08", "delivery.vector", "8", "delivery.frame.base", "0x30fd0");
+        String trace = r.trace().render();
+        assertThat(trace).contains("handle_mmio_with_translation va=0x20ff8 gfn=0x2001")
+                .contains("hvmemul_insn_fetch va=0x700000 result=EXCEPTION pfec=21")
+                .contains("hvm_combine_hw_exceptions vec1=14 vec2=14 result=8");
+    }
+
+    @ParameterizedTest
+    @EnumSource(value = DomainKind.class, names = {"HVM_SVM", "HVM_VMX"})
+    @DisplayName("hvm.3.F16 S12: sh_prefetch stops at a writable guest l1e without D (another fault needed for D), "
+            + "so the MMIO stack page gets no magic entry and the frame push exits not-present (W), not P|W|RSVD")
+    void prefetchStopsAtWritableNotDirtyEntry(DomainKind k) {
+        ScenarioRunner.Run r = of(k).noStackMapping().dfIst().mapGfn(STACK_VA, STACK_GFN, P | RW | A)
+                .mapGfn(MMIO_VA, MMIO_GFN, P | US | A | D).device("dev0", "regs", MMIO_GFN, 0, 0x1234)
+                .device("kstack", "regs", STACK_GFN)
+                .run(step(access(MMIO_VA, xpf.model.x86.AccessKind.READ, 3, false)), step(write(0x710000, 0xed)));
+        String ec = k == DomainKind.HVM_SVM ? "event.exitinfo1" : "event.exit_intr_error_code";
+        String va = k == DomainKind.HVM_SVM ? "event.exitinfo2" : "event.exit_qualification";
+        Expect.step(r, 1, OutcomeClass.DOUBLE_FAULT, "vector", "8", "cr2", "0x710000", ec, "0x2", va, "0x20ff8");
+        assertThat(r.trace().render()).doesNotContain("fast_path: mmio");
+    }
 }

@@ -801,6 +801,19 @@ public final class ShadowPaging {
                 c.profile().translateOnly(), c.bug());
     }
 
+    /** The guest l1e the walk reached is present and needs a fault to set A (or D on a writable entry). */
+    private static boolean needsAdFault(GuestWalk pw) {
+        if (pw.entries().isEmpty()) {
+            return false;
+        }
+        GuestWalk.GuestEntry last = pw.entries().get(pw.entries().size() - 1);
+        if (last.level() != EntryLevel.PTE) {
+            return false;
+        }
+        long e = last.value();
+        return (e & 0x1) != 0 && ((e & 0x20) == 0 || ((e & 0x2) != 0 && (e & 0x40) == 0)); // P; A; RW without D
+    }
+
     /** {@code sh_prefetch}: shadow up to 31 following entries of the same guest L1 (4 KiB leaves only here). */
     @XenFunction(symbol = "sh_prefetch", file = "xen/arch/x86/mm/shadow/multi.c", version = "3.1, 4.22")
     private void shPrefetch(ShadowVcpu v, long root, long va, GuestWalk gw, Trace t) {
@@ -820,6 +833,14 @@ public final class ShadowPaging {
                 break;
             }
             GuestWalk pw = GuestWalker.guestWalkTables(ctx, p2m, mem, pvpn << 12, 0, false);
+            if (needsAdFault(pw)) {
+                // sh_prefetch: "Not worth continuing if we hit an entry that will need another fault for A/D-bit
+                // propagation anyway" (multi.c, 3.1 and 4.22): a present guest l1e with A clear, or RW without D,
+                // ends the prefetch before _sh_propagate (whose MMIO magic entry ignores A/D, §3.3). Fixed (rule
+                // hvm.3.F16, S12): the model propagated such a neighbour, so a writable not-dirty mapping of an
+                // MMIO gfn got a P|RW magic entry and the later write exited with P|W|RSVD instead of W.
+                break;
+            }
             long sl1e;
             P2mEntry target = null;
             if (!pw.ok()) {
