@@ -140,6 +140,15 @@ public final class BareDomain implements GuestDomain {
                 String missing = VcpuControls.unsupported(next, ctx.machine().spec());
                 if (missing != null || mmu.setControls(next, w.cr3() != null) == Vectors.GP) {
                     t.hardware("#GP", "cause", missing != null ? missing + " unsupported" : "PDPTE load");
+                    IdtSpec idt = idts.get(step.vcpu());
+                    if (idt != null) {
+                        // A faulting MOV to a control register is a fault like any other: with an IDT the #GP(0) is
+                        // delivered through it (SDM Vol. 3 6.15 "#GP", 4.4.1 PDPTE load), the controls unchanged.
+                        BareIdt.CpuRegs r = regs.get(step.vcpu());
+                        Outcome d = BareIdt.deliver(mmu, r, idt, Vectors.GP, 0, null, t);
+                        cpl.set(step.vcpu(), r.cpl());
+                        yield d;
+                    }
                     yield new Outcome.ArchException(Vectors.GP, 0, null);
                 }
                 yield new Outcome.Completed(null);
