@@ -50,13 +50,6 @@ public final class SuiteRun {
             }
             throw new Violation.GeneratorBug("the simulator refused a generated scenario: " + e.getMessage(), e);
         } catch (RuntimeException | StackOverflowError e) {
-            String known = xpf.properties.check.KnownIssues.knownCrash(e);
-            if (known != null) {
-                java.util.Set<String> labels = new java.util.LinkedHashSet<>(checker.labels());
-                labels.add(known);
-                return new Report(checker.paths(), labels, checker.steps(), "", checker.modelled(),
-                        checker.notModelled(), checker.notModelledReasons());
-            }
             throw new Violation.SimulatorCrash("the simulator threw on a valid scenario at step "
                     + trace.currentStep() + ": " + e, e);
         }
