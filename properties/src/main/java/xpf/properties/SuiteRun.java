@@ -12,7 +12,8 @@ import xpf.sim.trace.Trace;
 /**
  * Runs one generated scenario under the suite's checks: the simulator with the {@link SuiteChecker} after every
  * step, and for the sampled tries the determinism self-check (a second run must give a byte-identical trace). A
- * scenario the simulator refuses as bad input is a generator bug; any other exception from the simulator is a
+ * scenario the simulator refuses as bad input is a generator bug; a run the simulator ends as not modelled
+ * ({@link xpf.sim.domain.NotModelled}) is counted as not modelled; any other exception from the simulator is a
  * simulator bug. Both are {@link Violation}s, like broken invariants.
  */
 public final class SuiteRun {
@@ -32,6 +33,12 @@ public final class SuiteRun {
             ScenarioRunner.run(s, trace, checker);
         } catch (Violation v) {
             throw v;
+        } catch (xpf.sim.domain.NotModelled e) {
+            // The simulator stopped at a state it does not model (a located harness error, not a crash): the run
+            // ends there, every step before it was checked, and the step is counted as not modelled.
+            checker.simulatorNotModelled(e);
+            return new Report(checker.paths(), checker.labels(), checker.steps(), "", checker.modelled(),
+                    checker.notModelled(), checker.notModelledReasons());
         } catch (ScenarioError e) {
             if (e.getMessage() != null && e.getMessage().contains("hypercalls are made by the guest kernel")) {
                 // A PV vCPU an iret took to user mode cannot make the generated hypercall: the scenario ends there
@@ -43,13 +50,6 @@ public final class SuiteRun {
             }
             throw new Violation.GeneratorBug("the simulator refused a generated scenario: " + e.getMessage(), e);
         } catch (RuntimeException | StackOverflowError e) {
-            String known = xpf.properties.check.KnownIssues.knownCrash(e);
-            if (known != null) {
-                java.util.Set<String> labels = new java.util.LinkedHashSet<>(checker.labels());
-                labels.add(known);
-                return new Report(checker.paths(), labels, checker.steps(), "", checker.modelled(),
-                        checker.notModelled(), checker.notModelledReasons());
-            }
             throw new Violation.SimulatorCrash("the simulator threw on a valid scenario at step "
                     + trace.currentStep() + ": " + e, e);
         }

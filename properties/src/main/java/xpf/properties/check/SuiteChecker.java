@@ -198,6 +198,20 @@ public final class SuiteChecker implements ScenarioRunner.StepListener {
                 + "\n    simulator: " + out.summary() + "\n    at " + o.where()).expecting(want);
     }
 
+    /**
+     * The simulator ended the run at a state it does not model ({@link xpf.sim.domain.NotModelled}: e.g. Xen would
+     * emulate an instruction the scenario never described). The step that threw is counted as not modelled (with
+     * the simulator's reason, prefixed "simulator: "), not as a simulator crash: nothing of it can be compared.
+     */
+    public void simulatorNotModelled(xpf.sim.domain.NotModelled e) {
+        notModelled++;
+        labels.add("simulator: not modelled");
+        String m = e.getMessage() == null ? "?" : e.getMessage();
+        int i = m.indexOf("not modelled: ");
+        notModelledReasons.merge("simulator: " + normalise(i < 0 ? m : m.substring(i + "not modelled: ".length())),
+                1, Integer::sum);
+    }
+
     /** A not-modelled reason without its numbers, so that the reasons group. */
     static String normalise(String reason) {
         String r = reason == null ? "?" : reason.replaceAll("0x[0-9a-fA-F]+", "N").replaceAll("\\b[0-9]+\\b", "N");
