@@ -267,16 +267,6 @@ public final class KnownIssues {
                         + "(hap-guest-cr2-not-written)";
             }
         }
-        // bare-delivery-after-stale-tlb-fault.yaml: a bare vCPU faults on a translation whose cached (TLB) rights
-        // deny the access (1.1f) and delivers the #PF through its IDT: the reference delivers it, the x86 model's
-        // delivery faults again (#DF, then a triple fault): the two walk the delivery's own accesses (IDT gate,
-        // stack) with different cached translations.
-        if (o.spec().kind() == xpf.model.scenario.DomainKind.BARE && prediction.rule() != null
-                && prediction.rule().contains("1.1f") && prediction.outcome() == OutcomeClass.DELIVERED
-                && (out.outcomeClass() == OutcomeClass.TRIPLE_FAULT || out.outcomeClass() == OutcomeClass.DOUBLE_FAULT)) {
-            return "known disagreement: bare delivery after a fault on cached rights "
-                    + "(bare-delivery-after-stale-tlb-fault)";
-        }
         // hap-fetch-from-mmio.yaml: under HAP an instruction fetch from an emulated-MMIO gfn: the reference's
         // emulator walks the guest's tables for the fetch and injects the #PF that walk raises; the simulator injects
         // #GP(0) (handle_mmio failing).

@@ -261,6 +261,10 @@ public final class BareOracle implements OutcomeOracle {
         final int ss;
         final boolean lm;
         final List<String> why = new java.util.ArrayList<>();
+        /** Linear addresses whose #PF this step raised: x86-paging.md §1.1f "A #PF delivery itself invalidates the TLB
+         * entry and the paging-structure-cache entries for the faulting LA", so the delivery's own accesses (IDT gate,
+         * stack) walk memory for them. */
+        final List<Long> invalidated = new java.util.ArrayList<>();
         String rule = "1.1c";
 
         BareRun(BareDomainView d, BareDomainView.Vcpu v, GuestAccess a) {
@@ -300,12 +304,21 @@ public final class BareOracle implements OutcomeOracle {
                 return new HvmRun.Hw(true, stack ? Vectors.SS : Vectors.GP, 0, false, 0, null, false, 0);
             }
             TlbEntryView t = tlbHit(v, va);
+            boolean flushed = false;
+            for (long la : invalidated) {
+                if (t != null && Long.compareUnsigned(la, t.vaBase()) >= 0
+                        && Long.compareUnsigned(la - t.vaBase(), t.pageSize()) < 0) {
+                    t = null;
+                }
+                flushed |= (la >>> 12) == (va >>> 12);
+            }
             if (t != null) {
                 int ec = XenGuestWalk.cachedRightsFault(c, acc, t.user(), t.writable(), t.executeDisable(),
                         t.pkey());
                 if (ec >= 0) {
                     why.add("the TLB entry's cached rights deny 0x" + Long.toHexString(va));
                     rule = "1.1f";
+                    invalidated.add(va);
                     return HvmRun.Hw.pf(ec);
                 }
                 if (!(kind == AccessKind.WRITE && !t.dirty())) {
@@ -315,12 +328,15 @@ public final class BareOracle implements OutcomeOracle {
                 }
                 why.add("a write through a TLB entry with D=0 re-walks");
             }
-            String psc = pscDisagrees(c, cpu, entries, v, va, acc);
+            String psc = flushed ? null : pscDisagrees(c, cpu, entries, v, va, acc);
             if (psc != null) {
                 throw new NotModelled(psc);
             }
             WalkOutcome w = ReferenceWalk.evaluate(new WalkCase(cpu, c, entries, acc));
             if (w.fault()) {
+                if (w.vector() == Vectors.PF) {
+                    invalidated.add(va);
+                }
                 why.add("walk: " + w.summary());
                 rule = w.vector() == Vectors.PF ? "1.1b/1.1c" : "1.1b";
                 return new HvmRun.Hw(true, w.vector(), w.errorCode(), false, 0, null, false, 0);
