@@ -72,6 +72,10 @@ public final class ShadowHardware {
         if (deny != 0) {
             return new Result(Status.PAGE_FAULT, 0, ec | deny, la, e);
         }
-        return new Result(Status.OK, (e.mfn() << 12) | (la & 0xFFF), 0, la, e);
+        // The processor takes the frame from the entry's address bits (51:12, below MAXPHYADDR), not from the model's
+        // bookkeeping: a magic entry that is no fault on this CPU (xen-3.1's all-ones gnp sl1e on a MAXPHYADDR-52 host
+        // with NX: no reserved bit left) maps the frame its address bits name (x86-paging.md §1.1a "Final PA").
+        return new Result(Status.OK, xpf.sim.x86.PageWalker.leafAddress(PagingMode.LONG4, EntryLevel.PTE, v, la,
+                4096, cpu.maxPhyAddr()), 0, la, e);
     }
 }
