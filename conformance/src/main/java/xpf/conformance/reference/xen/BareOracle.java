@@ -78,20 +78,25 @@ public final class BareOracle implements OutcomeOracle {
         return new Prediction(OutcomeClass.OK, new LinkedHashMap<>(), rule, why);
     }
 
+    /** The CPU feature a control bit needs before it may be set (x86-paging.md §1.0 controls), null for none. */
+    static CpuFeature featureOf(ControlFlag f) {
+        return switch (f) {
+            case SMEP -> CpuFeature.SMEP;
+            case SMAP -> CpuFeature.SMAP;
+            case PKE -> CpuFeature.PKU;
+            case PKS -> CpuFeature.PKS;
+            case NXE -> CpuFeature.NX;
+            default -> null;
+        };
+    }
+
     private static Prediction controlWrite(BareDomainView d, BareDomainView.Vcpu v, ControlWrite w) {
         PagingMode mode = w.mode() != null ? w.mode() : v.controls().mode();
         if (mode == PagingMode.LONG5 && !d.machine().has(CpuFeature.LA57)) {
             return Prediction.notModelled("5-level paging without LA57");
         }
         for (ControlFlag f : w.set()) {
-            CpuFeature need = switch (f) {
-                case SMEP -> CpuFeature.SMEP;
-                case SMAP -> CpuFeature.SMAP;
-                case PKE -> CpuFeature.PKU;
-                case PKS -> CpuFeature.PKS;
-                case NXE -> CpuFeature.NX;
-                default -> null;
-            };
+            CpuFeature need = featureOf(f);
             if (need != null && !d.machine().has(need)) {
                 return Prediction.notModelled("setting " + f + " without the CPU feature");
             }

@@ -92,14 +92,7 @@ public final class HvmOracle implements OutcomeOracle {
             return Prediction.notModelled("5-level paging without LA57 or under shadow paging");
         }
         for (ControlFlag f : w.set()) {
-            CpuFeature need = switch (f) {
-                case SMEP -> CpuFeature.SMEP;
-                case SMAP -> CpuFeature.SMAP;
-                case PKE -> CpuFeature.PKU;
-                case PKS -> CpuFeature.PKS;
-                case NXE -> CpuFeature.NX;
-                default -> null;
-            };
+            CpuFeature need = BareOracle.featureOf(f);
             if (need != null && !d.machine().has(need)) {
                 return Prediction.notModelled("setting " + f + " without the CPU feature");
             }
