@@ -252,21 +252,6 @@ public final class KnownIssues {
                 && !"hap_paging".equals(out.fields().get("fixup"))) {
             return "known disagreement: HAP paging type accessed without a nested fault (hap-paging-types-mapped)";
         }
-        // hap-guest-cr2-not-written.yaml (below, knownViolation): the guest CR2 a processor-delivered #PF should
-        // have written shows up later as a stale CR2 in the outcome's cr2 / event.guest_cr2 / event.cr2 fields.
-        if (hap && prediction.outcome() == out.outcomeClass()) {
-            boolean onlyCr2 = true;
-            for (var e : prediction.fields().entrySet()) {
-                if (!e.getValue().equals(out.fields().get(e.getKey())) && !e.getKey().equals("cr2")
-                        && !e.getKey().equals("event.guest_cr2") && !e.getKey().equals("event.cr2")) {
-                    onlyCr2 = false;
-                }
-            }
-            if (onlyCr2) {
-                return "known issue: HAP guest CR2 not written by a processor-delivered #PF "
-                        + "(hap-guest-cr2-not-written)";
-            }
-        }
         // hap-fetch-from-mmio.yaml: under HAP an instruction fetch from an emulated-MMIO gfn: the reference's
         // emulator walks the guest's tables for the fetch and injects the #PF that walk raises; the simulator injects
         // #GP(0) (handle_mmio failing).
@@ -316,10 +301,7 @@ public final class KnownIssues {
     }
 
     /**
-     * Invariant violations the suite found and accepted (narrowly), or null. hap-guest-cr2-not-written.yaml: under
-     * HAP a #PF the processor delivers itself (no Xen involvement) writes CR2 (SDM 4.7: CR2 is loaded with the
-     * faulting address); the simulator's outcome says so but the vCPU's guest CR2 stays unchanged, and a later step
-     * (a nested-fault fix) then shows the CR2 changing.
+     * Invariant violations the suite found and accepted (narrowly), or null.
      */
     static String knownViolation(Violation v, Observation o) {
         return accept(knownViolation0(v, o));
@@ -344,9 +326,6 @@ public final class KnownIssues {
                 && o.scenario().steps().stream().anyMatch(st -> st.op() instanceof xpf.model.scenario.HostWrite)) {
             return "known issue: an emulated pt_write after a host write re-pointed the walk "
                     + "(pt-write-after-host-write-to-walk)";
-        }
-        if (hap && (v.check().equals("delivery.cr2") || v.check().equals("silent-fix.guest-cr2-unchanged"))) {
-            return "known issue: HAP guest CR2 not written by a processor-delivered #PF (hap-guest-cr2-not-written)";
         }
         return null;
     }

@@ -184,10 +184,11 @@ final class HvmHardware {
      * interrupted event; an architectural one is combined per SDM Table 6-5 (for #PF the processor writes CR2 first).
      */
     static GuestRun deliver(HvmVcpu v, HvmEvent ev, Trace t) {
+        boolean pfInChain = ev.vector() == Vectors.PF;
         for (int i = 0; i < MAX_COMBINATIONS; i++) {
             if (v.idt == null) {
                 t.hardware("idt_delivery", "vector", ev.vector(), "result", "not_simulated (no IDT)");
-                return new GuestRun.Delivered(null, ev, v.arch().guestVisibleCr2());
+                return new GuestRun.Delivered(null, ev, v.arch().guestVisibleCr2(), pfInChain);
             }
             Port port = new Port(v);
             IdtDelivery.Result r = IdtDelivery.deliver(ev.vector(), ev.errorCode(), v.cpuState(), v.idtTables(), port);
@@ -197,7 +198,7 @@ final class HvmHardware {
                 t.hardware("idt_delivery", "vector", ev.vector(), "ec", ev.errorCode() == null ? "-"
                         : ev.vector() == Vectors.PF ? Trace.ec(ev.errorCode()) : ev.errorCode(), "handler",
                         d.gate().offset(), "rsp", d.after().rsp(), "cr2", v.arch().guestVisibleCr2());
-                return new GuestRun.Delivered(d, ev, v.arch().guestVisibleCr2());
+                return new GuestRun.Delivered(d, ev, v.arch().guestVisibleCr2(), pfInChain);
             }
             IdtDelivery.Fault f = r.fault();
             if (f.exit()) {
@@ -210,6 +211,7 @@ final class HvmHardware {
                     "ec", f.errorCode() == null ? "-" : f.errorCode());
             if (f.vector() == Vectors.PF) {
                 v.arch().hardwareWritesCr2(f.cr2());
+                pfInChain = true;
             }
             int first = ev.type() == EventType.HW_EXC ? ev.vector() : -1;
             switch (SdmExceptionCombiner.combine(first, f.vector())) {

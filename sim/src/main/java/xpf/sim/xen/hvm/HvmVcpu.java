@@ -229,6 +229,6 @@ public final class HvmVcpu implements ShadowVcpu {
     /** A plain-data view. */
     public HvmView.Vcpu view() {
         return new HvmView.Vcpu(id, mode == null ? "off" : mode.wireName(), controls.cr3(), cpl, rip, rsp, rflags,
-                cs, ss, guestCr2, arch.fields());
+                cs, ss, guestCr2, arch.guestVisibleCr2(), arch.fields());
     }
 }

@@ -23,11 +23,15 @@ public record HvmView(String domain, String kind, String paging, String profile,
         List<Device> devices) {
 
     /**
-     * One vCPU: paging mode, CR3, CPL, RIP/RSP/RFLAGS, CS/SS, Xen's {@code guest_cr[2]}, and every VMCB (SVM) or
-     * VMCS (VMX) field of the model by name.
+     * One vCPU: paging mode, CR3, CPL, RIP/RSP/RFLAGS, CS/SS, Xen's {@code guest_cr[2]}, the CR2 the guest itself
+     * reads ({@code cr2}), and every VMCB (SVM) or VMCS (VMX) field of the model by name.
+     *
+     * <p>{@code guestCr2} and {@code cr2} differ on VMX after a #PF the processor delivered without an exit (HAP):
+     * %cr2 holds the new address while Xen's {@code guest_cr[2]} catches up only at the next VM exit
+     * ({@code vmx_asm_vmexit_handler} reads %cr2 first). A guest handler sees {@code cr2}.
      */
     public record Vcpu(int id, String mode, long cr3, int cpl, long rip, long rsp, long rflags, int cs, int ss,
-            long guestCr2, SequencedMap<String, Long> arch) {
+            long guestCr2, long cr2, SequencedMap<String, Long> arch) {
     }
 
     /** One emulated device: name, model, gfn and register values. */

@@ -81,14 +81,19 @@ public final class StepLog {
         if (injection != null) {
             boolean df = delivered != null ? delivered.event().vector() == Vectors.DF : injection.vector() == Vectors.DF;
             if (df) {
-                return new Outcome.DoubleFault(injection.cr2(), injection.event(), delivery);
+                // Xen combined into #DF itself: the CR2 it wrote. The delivery combined (the processor): the CR2
+                // the guest sees when a #PF was in the chain (Xen's injected one, or the processor's own).
+                Long cr2 = injection.vector() == Vectors.DF || delivered == null ? injection.cr2()
+                        : injection.cr2() != null || delivered.pfInChain() ? Long.valueOf(delivered.cr2()) : null;
+                return new Outcome.DoubleFault(cr2, injection.event(), delivery);
             }
             return new Outcome.Injected(injection.vector(), injection.errorCode(), injection.cr2(), injection.event(),
                     delivery);
         }
         if (delivered != null) {
             if (delivered.event().vector() == Vectors.DF) {
-                return new Outcome.DoubleFault(delivered.cr2(), new LinkedHashMap<>(), delivery);
+                return new Outcome.DoubleFault(delivered.pfInChain() ? delivered.cr2() : null, new LinkedHashMap<>(),
+                        delivery);
             }
             if (delivery != null) {
                 return delivery;
