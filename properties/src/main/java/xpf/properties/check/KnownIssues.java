@@ -329,34 +329,4 @@ public final class KnownIssues {
         }
         return null;
     }
-
-    /**
-     * pv-io-mapping-not-made-uncacheable.yaml: an L1 entry of an I/O frame written through mmu_update,
-     * update_va_mapping or ptwr: get_page_from_l1e returns the cacheability flips (WB -> PCD|PWT, WT/WP -> PCD) and
-     * Xen stores the flipped entry (xen-pv-fault-path.md §3.3 rule 2, "Cacheable memory types are flipped to UC");
-     * the simulator stores the guest's cache attributes unchanged.
-     *
-     * @return the label when {@code got} differs from the reference's {@code want} by exactly those flips
-     */
-    static String pvEffect(xpf.model.xen.PvDomainView after, long want, long got) {
-        return accept(pvEffect0(after, want, got));
-    }
-
-    private static String pvEffect0(xpf.model.xen.PvDomainView after, long want, long got) {
-        long diff = want ^ got;
-        // pv32-l3-effect-without-adjust.yaml: a 32-bit guest's L3 entry written by mmu_update: Xen's
-        // adjust_guest_l3e adds RW|US to the stored entry of a compat guest (the simulator does, commit c413e4f);
-        // the reference's intended effect keeps the guest's value. A disagreement of the reference's effects, not of
-        // the outcome (reported to the lead; the outcome still agrees).
-        if (after.pv32() && (want & 1) != 0 && (diff & ~0x6L) == 0 && (got & 0x6) == 0x6) {
-            return "known disagreement: pv32 L3 effect without adjust_guest_l3e (pv32-l3-effect-without-adjust)";
-        }
-        long frame = (want & 0x000F_FFFF_FFFF_F000L) >>> 12;
-        boolean io = after.iomemFrames().contains(frame) || after.mmioRoFrames().contains(frame)
-                || !after.frames().containsKey(frame);
-        if (io && (want & 1) != 0 && (diff == 0x18 || diff == 0x10 || diff == 0x90)) {
-            return "known disagreement: an I/O mapping is not made uncacheable (pv-io-mapping-not-made-uncacheable)";
-        }
-        return null;
-    }
 }

@@ -124,10 +124,19 @@ final class EntryFlags {
         return e;
     }
 
-    /** §4.3 "Upper-level adjust_guest_lNe add US (and A at L4) for 64-bit guests". */
+    /**
+     * §4.3 "Upper-level adjust_guest_lNe add US (and A at L4) for 64-bit guests". A 32-bit (compat) guest's L3 entry
+     * gets US|RW: its L3 is a PAE PDPT in the guest's view, whose entries have no RW/US bits, but Xen runs it under
+     * 4-level paging where a clear bit there would restrict every mapping below (adjust_guest_l3e in
+     * xen/arch/x86/pv/mm.h, Xen 4.22 HEAD c447b73: "!is_pv_32bit_domain(d) ? _PAGE_USER : _PAGE_USER | _PAGE_RW";
+     * looked up for the property finding pv32-l3-effect-without-adjust, the reference omitted it).
+     */
     static long adjustUpper(PvState s, int level, long e) {
-        if (!present(e) || s.pv32()) {
+        if (!present(e)) {
             return e;
+        }
+        if (s.pv32()) {
+            return level == 3 ? e | US | RW : e;
         }
         return e | US | (level == 4 ? A : 0);
     }

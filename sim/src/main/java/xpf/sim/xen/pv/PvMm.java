@@ -107,10 +107,21 @@ final class PvMm implements PageRefs.TypeHooks {
                         + " without I/O-memory permission");
                 return Rc.EPERM;
             }
+            long flip = 0;
             if (d.profile().mmioRoEmulation() && d.mmioRo(mfn) && (l1e & Pte.RW) != 0) {
-                return (int) Pte.RW; // mmio_ro_ranges: the mapping is silently made read-only
+                flip |= Pte.RW; // mmio_ro_ranges: the mapping is silently made read-only
             }
-            return Rc.OK;
+            if (d.profile().ioMappingsForcedUncacheable()) {
+                // "Cacheable memory types are flipped to UC": the flip turns WB (none of PAT/PCD/PWT) into PCD|PWT
+                // and WT (PWT) / WP (PWT|PAT) into PCD|PWT too; UC, UC- and WC stay.
+                long cache = l1e & Pte.CACHE_ATTRS;
+                if (cache == 0) {
+                    flip |= Pte.PCD | Pte.PWT;
+                } else if (cache == Pte.PWT || cache == (Pte.PWT | Pte.PAT)) {
+                    flip |= Pte.PCD | (cache & Pte.PAT);
+                }
+            }
+            return (int) flip;
         }
         if (page == null || page.owner() != pgOwner) {
             failure("L1 entry " + hex(l1e) + " maps frame " + hex(mfn) + " owned by " + ownerName(mfn));

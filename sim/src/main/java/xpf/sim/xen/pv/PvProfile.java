@@ -89,6 +89,13 @@ public interface PvProfile {
     /** §2.3 row (d): read-only MMIO emulation for the hardware domain (not in 3.1). */
     boolean mmioRoEmulation();
 
+    /**
+     * §3.3 rule 2: an L1 entry of an I/O frame has its cacheable memory type flipped to UC (WB → PCD|PWT; WT and WP →
+     * PCD, WP also loses PAT) — {@code get_page_from_l1e}'s flip bits, 4.x (xen/arch/x86/mm.c, HEAD c447b73: the
+     * {@code switch (l1f & PAGE_CACHE_ATTRS)} after the mmio_ro check). 3.1 checks the permission only.
+     */
+    boolean ioMappingsForcedUncacheable();
+
     /** §2.3 row (c): only supervisor, non-RSVD faults reach the GDT/LDT handler (fix d4d2cb2113, 2010; not in 3.1). */
     boolean gdtLdtNeedsSupervisorFault();
 

@@ -140,6 +140,11 @@ final class Xen31PvProfile implements PvProfile {
     }
 
     @Override
+    public boolean ioMappingsForcedUncacheable() {
+        return false;
+    }
+
+    @Override
     public boolean gdtLdtNeedsSupervisorFault() {
         return false;
     }

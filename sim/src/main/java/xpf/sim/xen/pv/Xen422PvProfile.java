@@ -118,6 +118,11 @@ final class Xen422PvProfile implements PvProfile {
     }
 
     @Override
+    public boolean ioMappingsForcedUncacheable() {
+        return true;
+    }
+
+    @Override
     public boolean gdtLdtNeedsSupervisorFault() {
         return true;
     }
