@@ -316,17 +316,6 @@ public final class KnownIssues {
             return "known issue: an emulated write does not mark the log-dirty frame "
                     + "(pt-write-emulation-not-marking-dirty)";
         }
-        // pt-write-after-host-write-to-walk.yaml (open, found 2026-11-26 on the pinned seed 0x5EED0002): a host_write
-        // re-points a guest L1 entry behind the shadow's back (no trap: a host write is not a guest write); the next
-        // guest write through the now-stale shadow is handled as an emulated pt_write of the old page-table frame,
-        // while Xen's sh_page_fault walks the guest tables afresh (the new target is plain RAM: propagate, retry) and
-        // the write lands in the new frame. Suspected simulator bug, not yet fixed.
-        if (v.check().equals("silent-fix.write-landed") && o.outcomeClass() == OutcomeClass.EMULATED
-                && "pt_write".equals(o.outcome().fields().get("fixup"))
-                && o.scenario().steps().stream().anyMatch(st -> st.op() instanceof xpf.model.scenario.HostWrite)) {
-            return "known issue: an emulated pt_write after a host write re-pointed the walk "
-                    + "(pt-write-after-host-write-to-walk)";
-        }
         return null;
     }
 }

@@ -469,7 +469,10 @@ public final class HvmDomain implements GuestDomain {
             if (modeChange) {
                 t.call("paging_update_paging_modes", "mode", nextMode == null ? "off" : nextMode.wireName());
                 shadow.shUpdatePagingModes(v, t);
-            } else if (cr3Change) {
+            } else if (cr3Change || w.cr3() != null) {
+                // hvm_set_cr3 calls paging_update_cr3 for every MOV to CR3, also one that reloads the same value
+                // (a TLB flush: sh_update_cr3 empties the shadow vTLB). Fixed (finding
+                // pt-write-after-host-write-to-walk): the model skipped a reload, keeping cached translations.
                 t.call("hvm_set_cr3", "cr3", next.cr3());
                 shadow.shUpdateCr3(v, t);
             }

@@ -92,7 +92,18 @@ public final class ShadowPaging {
         boolean lastWriteEmulOk;
         long frame;
         long mfn;
+        /**
+         * The vTLB still holds the entry for {@code frame} that F10 made (shadow/private.h: a cache of the
+         * translations seen "since the last TLB flush", {@value #VTLB_ENTRIES} slots hashed by page number). A guest
+         * TLB flush ({@code sh_update_cr3}, {@code sh_invlpg}) empties it, and a later fault's insert into the same
+         * slot clobbers it; then the fast path's emulator walks the guest tables afresh.
+         */
+        boolean vtlbLive;
+        long vtlbGfn;
     }
+
+    /** {@code VTLB_ENTRIES} (mm/shadow/private.h, 4.22 and 3.1). */
+    private static final int VTLB_ENTRIES = 13;
 
     private static final int PREFETCH_DISTANCE = 32;
 
@@ -193,10 +204,15 @@ public final class ShadowPaging {
         if (profile.fastEmulation() && fe.lastWriteEmulOk && vpn == fe.frame) {
             if (ec == (PfErrorCode.W | PfErrorCode.P)) {
                 t.call("sh_page_fault.fast_emulation", "frame", vpn << 12, "mfn", fe.mfn);
-                // the slow-path fault that emulated this frame last time left its vTLB entry (W|P)
-                vtlbVpn = vpn;
-                vtlbGfn = gfnOf(fe.mfn);
-                vtlbPfec = PfErrorCode.W | PfErrorCode.P;
+                // the slow-path fault that emulated this frame last time left its vTLB entry (W|P), unless a guest
+                // TLB flush or another page's insert into the same slot has removed it since. Fixed (finding
+                // pt-write-after-host-write-to-walk): the model assumed the entry always survived, so after a CR3
+                // write and a re-pointed guest PTE the emulated write still landed in the old frame.
+                if (fe.vtlbLive) {
+                    vtlbVpn = vpn;
+                    vtlbGfn = fe.vtlbGfn;
+                    vtlbPfec = PfErrorCode.W | PfErrorCode.P;
+                }
                 return emulate(v, EmulateCause.PT_WRITE, fe.mfn, va, ec, 0, insn, emulatorFails, t, true);
             }
             fe.lastWriteEmulOk = false;
@@ -276,6 +292,10 @@ public final class ShadowPaging {
         vtlbVpn = vpn;
         vtlbGfn = gw.gfn();
         vtlbPfec = (ec | PfErrorCode.P) & 0xFFFF;
+        if (fe.lastWriteEmulOk && vpn != fe.frame && Long.remainderUnsigned(vpn, VTLB_ENTRIES)
+                == Long.remainderUnsigned(fe.frame, VTLB_ENTRIES)) {
+            fe.vtlbLive = false; // vtlb_insert clobbers the slot of the remembered frame
+        }
         // F11: shadow_prealloc.
         if (shadowOom) {
             v.domainCrash("shadow_prealloc", "shadow_prealloc failed: out of shadow memory", t);
@@ -474,6 +494,9 @@ public final class ShadowPaging {
             fe.lastWriteEmulOk = true;
             fe.frame = (gm == PagingMode.LONG4 || gm == PagingMode.LONG5 ? va : va & 0xFFFFFFFFL) >>> 12;
             fe.mfn = gmfn;
+            // the F10 entry of this fault (or the one the fast path reused) translates the frame from now on
+            fe.vtlbLive = vtlbVpn == fe.frame;
+            fe.vtlbGfn = vtlbGfn;
         }
         // E12
         if (tracing) {
@@ -616,6 +639,13 @@ public final class ShadowPaging {
                 int pfec = bug("pfec-implicit-leak") ? gw.pfec() : gw.archPfec();
                 raised = new EmulEvent(Vectors.PF, pfec, va);
                 return null;
+            }
+            if (vtlbVpn < 0) {
+                // sh_gva_to_gfn remembers a successful translation (vtlb_insert); the model's vTLB has one slot,
+                // which a fault's own F10 entry keeps
+                vtlbVpn = page;
+                vtlbGfn = gw.gfn();
+                vtlbPfec = want;
             }
             return p2m.getGfnTypeAccess(gw.gfn(), write ? P2m.Query.ALLOC_UNSHARE : P2m.Query.ALLOC);
         }
@@ -928,12 +958,14 @@ public final class ShadowPaging {
         } else {
             t.call("sh_update_cr3", "root", root);
         }
+        fast(v).vtlbLive = false; // vtlb_flush: "no longer safe to use cached gva->gfn translations"
     }
 
     /** {@code sh_invlpg}: with every L1 in sync the shadow is already right; only the hardware TLB is flushed. */
     @XenFunction(symbol = "sh_invlpg", file = "xen/arch/x86/mm/shadow/multi.c", version = "3.1, 4.22")
     public void shInvlpg(ShadowVcpu v, long va, Trace t) {
         t.call("sh_invlpg", "va", va, "result", "in_sync");
+        fast(v).vtlbLive = false; // vtlb_flush (the whole vTLB, not just the page)
     }
 
     /**
