@@ -34,6 +34,16 @@ public final class FrozenSortedMap<K, V> extends AbstractMap<K, V> implements So
         return new FrozenSortedMap<>(new TreeMap<>(source));
     }
 
+    /**
+     * A frozen map filled by {@code fill}, without the copy {@link #copyOf} makes: {@code fill} gets the fresh tree
+     * and must not keep a reference to it.
+     */
+    public static <K, V> SortedMap<K, V> build(java.util.function.Consumer<? super TreeMap<K, V>> fill) {
+        TreeMap<K, V> t = new TreeMap<>();
+        fill.accept(t);
+        return new FrozenSortedMap<>(t);
+    }
+
     @Override
     public Comparator<? super K> comparator() {
         return map.comparator();

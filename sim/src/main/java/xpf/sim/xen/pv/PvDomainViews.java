@@ -3,7 +3,6 @@ package xpf.sim.xen.pv;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SortedMap;
-import java.util.TreeMap;
 import xpf.model.scenario.TrapInfoSpec;
 import xpf.model.xen.PvDomainView.FrameType;
 import xpf.sim.scenario.DomainViews;
@@ -56,12 +55,12 @@ public final class PvDomainViews {
      * view taken while no frame changed: the table memoises it per version (a frozen map, shared by those views).
      */
     private static SortedMap<Long, xpf.model.xen.PvDomainView.Frame> frames(xpf.sim.xen.mm.FrameTable table) {
-        TreeMap<Long, xpf.model.xen.PvDomainView.Frame> frames = new TreeMap<>();
-        for (PageInfo p : table.all()) {
-            frames.put(p.mfn(), new xpf.model.xen.PvDomainView.Frame(p.mfn(), p.owner(), p.count(), type(p.type()),
-                    p.typeCount(), p.validated(), p.pinned(), p.linearPtCount(), p.paeXenL2()));
-        }
-        return xpf.model.xen.FrozenSortedMap.copyOf(frames);
+        return xpf.model.xen.FrozenSortedMap.build(frames -> {
+            for (PageInfo p : table.all()) {
+                frames.put(p.mfn(), new xpf.model.xen.PvDomainView.Frame(p.mfn(), p.owner(), p.count(),
+                        type(p.type()), p.typeCount(), p.validated(), p.pinned(), p.linearPtCount(), p.paeXenL2()));
+            }
+        });
     }
 
     /** The view's unit for {@code arch.pv.iopl} is EFLAGS position; a plain level 1..3 is shifted there. */
