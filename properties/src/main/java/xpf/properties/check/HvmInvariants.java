@@ -52,7 +52,8 @@ final class HvmInvariants {
         if (KnownIssues.stalePaeTopShadow(o, before)) {
             runFlags.add(KnownIssues.STALE_PAE);
         }
-        if (KnownIssues.vcpusInDifferentModes(d)) {
+        // `after` is d.view() taken just above; nothing ran since (the checks only read), so it is the view now.
+        if (KnownIssues.vcpusInDifferentModes(after)) {
             runFlags.add(KnownIssues.MIXED_MODES);
         }
         if (o.called("shadow_remove_all_shadows", "dropped", "0")) {
