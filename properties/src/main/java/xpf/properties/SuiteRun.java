@@ -18,9 +18,21 @@ import xpf.sim.trace.Trace;
  */
 public final class SuiteRun {
 
-    /** What a run reached: catalogue paths, other labels, steps, and the trace fingerprint. */
-    public record Report(Set<String> paths, Set<String> labels, int steps, String traceHash, int modelled,
+    /**
+     * What a run reached: catalogue paths, other labels, steps, and the trace (its fingerprint on demand).
+     *
+     * @param trace the run's trace, or null when the run ended early (not modelled, cut)
+     */
+    public record Report(Set<String> paths, Set<String> labels, int steps, Trace trace, int modelled,
             int notModelled, java.util.Map<String, Integer> notModelledReasons) {
+
+        /**
+         * The trace fingerprint ({@link Trace#hash()}; "" when the run ended early). Computed when asked: rendering
+         * and hashing the whole trace cost about 7 % of a fuzz try, and only the determinism re-run needs it.
+         */
+        public String traceHash() {
+            return trace == null ? "" : trace.hash();
+        }
     }
 
     private SuiteRun() {
@@ -37,7 +49,7 @@ public final class SuiteRun {
             // The simulator stopped at a state it does not model (a located harness error, not a crash): the run
             // ends there, every step before it was checked, and the step is counted as not modelled.
             checker.simulatorNotModelled(e);
-            return new Report(checker.paths(), checker.labels(), checker.steps(), "", checker.modelled(),
+            return new Report(checker.paths(), checker.labels(), checker.steps(), null, checker.modelled(),
                     checker.notModelled(), checker.notModelledReasons());
         } catch (ScenarioError e) {
             if (e.getMessage() != null && e.getMessage().contains("hypercalls are made by the guest kernel")) {
@@ -45,7 +57,7 @@ public final class SuiteRun {
                 // (every step before it was checked).
                 java.util.Set<String> labels = new java.util.LinkedHashSet<>(checker.labels());
                 labels.add("run cut: hypercall after a return to user mode");
-                return new Report(checker.paths(), labels, checker.steps(), "", checker.modelled(),
+                return new Report(checker.paths(), labels, checker.steps(), null, checker.modelled(),
                         checker.notModelled(), checker.notModelledReasons());
             }
             throw new Violation.GeneratorBug("the simulator refused a generated scenario: " + e.getMessage(), e);
@@ -53,8 +65,8 @@ public final class SuiteRun {
             throw new Violation.SimulatorCrash("the simulator threw on a valid scenario at step "
                     + trace.currentStep() + ": " + e, e);
         }
-        String hash = trace.hash();
         if (recheck) {
+            String hash = trace.hash();
             Trace again = new Trace();
             try {
                 ScenarioRunner.run(s, again);
@@ -67,7 +79,7 @@ public final class SuiteRun {
                         + hash.substring(0, 12) + " vs " + h2.substring(0, 12) + ")");
             }
         }
-        return new Report(checker.paths(), checker.labels(), checker.steps(), hash, checker.modelled(),
+        return new Report(checker.paths(), checker.labels(), checker.steps(), trace, checker.modelled(),
                 checker.notModelled(), checker.notModelledReasons());
     }
 }

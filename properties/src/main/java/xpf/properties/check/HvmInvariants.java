@@ -44,14 +44,16 @@ final class HvmInvariants {
     private HvmInvariants() {
     }
 
-    static void check(Observation o, Snapshot.Hvm before, java.util.Set<String> runFlags) {
+    /** @return the domain's view after the step, as the checks read it (the next step's snapshot may reuse it) */
+    static HvmView check(Observation o, Snapshot.Hvm before, java.util.Set<String> runFlags) {
         HvmDomain d = (HvmDomain) o.domain();
         HvmView after = d.view();
         boolean xen422 = o.scenario().machine().xen() == XenProfile.XEN_4_22;
         if (KnownIssues.stalePaeTopShadow(o, before)) {
             runFlags.add(KnownIssues.STALE_PAE);
         }
-        if (KnownIssues.vcpusInDifferentModes(d)) {
+        // `after` is d.view() taken just above; nothing ran since (the checks only read), so it is the view now.
+        if (KnownIssues.vcpusInDifferentModes(after)) {
             runFlags.add(KnownIssues.MIXED_MODES);
         }
         if (o.called("shadow_remove_all_shadows", "dropped", "0")) {
@@ -59,7 +61,7 @@ final class HvmInvariants {
         }
         isolation(o, d, before, after, runFlags);
         if (!before.alive()) {
-            return;
+            return after;
         }
         HvmView.Vcpu va = after.vcpus().get(o.step().vcpu());
         switch (o.outcomeClass()) {
@@ -82,6 +84,7 @@ final class HvmInvariants {
         if (xen422 && KnownIssues.livelock(o, before) == null) {
             walkAgreement(o, d, before);
         }
+        return after;
     }
 
     // ---------------------------------------------------------------------------------------------- isolation

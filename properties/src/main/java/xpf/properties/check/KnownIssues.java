@@ -143,8 +143,7 @@ public final class KnownIssues {
      * built by the other's walk in the other mode (Xen's shadows are typed by guest paging level, so each mode has
      * its own). Once this happened in a run, its shadow invariants are relaxed as for the stale PAE case.
      */
-    static boolean vcpusInDifferentModes(xpf.sim.xen.hvm.HvmDomain d) {
-        var view = d.view();
+    static boolean vcpusInDifferentModes(xpf.sim.xen.hvm.HvmView view) {
         if (view.vcpus().size() < 2) {
             return false;
         }

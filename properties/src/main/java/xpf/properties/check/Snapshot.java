@@ -93,8 +93,17 @@ public sealed interface Snapshot {
     }
 
     static Snapshot take(GuestDomain g, int vcpuIndex, GuestAccess a, boolean wantDomainView) {
+        return take(g, vcpuIndex, a, wantDomainView, null);
+    }
+
+    /**
+     * @param current a view of {@code g} taken after the last change to it (the previous step's after-view, see
+     *                {@link SuiteChecker}): an {@link HvmView} of an HVM domain or a PV {@code PvDomainView}, used
+     *                instead of building the same immutable view again; null to build it here
+     */
+    static Snapshot take(GuestDomain g, int vcpuIndex, GuestAccess a, boolean wantDomainView, Object current) {
         if (g instanceof HvmDomain d) {
-            HvmView view = d.view();
+            HvmView view = current instanceof HvmView cv ? cv : d.view();
             HvmVcpu v = d.vcpu(vcpuIndex);
             HvmView.Vcpu vv = view.vcpus().get(vcpuIndex);
             PagingControls c = v.controls();
@@ -130,7 +139,7 @@ public sealed interface Snapshot {
             // step's instruction runs: the step then continues that delivery first.
             boolean pending = v.eventPending();
             return new Hvm(view, vv, c, mode, pdpte, guestCpu, acc, pending ? null : probe,
-                    wantDomainView ? views(g) : null, pending);
+                    wantDomainView ? hvmDomainView(d, view) : null, pending);
         }
         if (g instanceof BareDomain b) {
             BareDomainView view = b.view();
@@ -147,10 +156,24 @@ public sealed interface Snapshot {
             }
             return new Bare(view, vv, acc, probe);
         }
-        if (g.kind().pv() && views(g) instanceof xpf.model.xen.PvDomainView pv) {
-            return new Pv(pv);
+        if (g.kind().pv()) {
+            if (current instanceof xpf.model.xen.PvDomainView pv) {
+                return new Pv(pv);
+            }
+            if (views(g) instanceof xpf.model.xen.PvDomainView pv) {
+                return new Pv(pv);
+            }
         }
         return new Plain(g.alive(), wantDomainView ? views(g) : null);
+    }
+
+    /** {@link #views} of an HVM domain, from its {@link HvmView} taken now. */
+    private static DomainView hvmDomainView(HvmDomain d, HvmView view) {
+        try {
+            return xpf.sim.xen.hvm.HvmDomainViews.of(d, view);
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
     }
 
     /** The domain's plain-data view, or null while its kind has no adapter in {@code DomainViews}. */

@@ -221,13 +221,16 @@ public enum Catalogue {
         return description;
     }
 
+    /** {@link #values()} once (it copies the array on every call; classify runs after every step). */
+    private static final Catalogue[] ALL = values();
+
     /** The statistics category the paths are counted in. */
     public static final String CATEGORY = "path";
 
     /** Every catalogued path one step reached. */
     public static List<Catalogue> classify(Facts f) {
         List<Catalogue> out = new ArrayList<>(2);
-        for (Catalogue c : values()) {
+        for (Catalogue c : ALL) {
             if (c.appliesTo(f) && c.when.test(f)) {
                 out.add(c);
             }

@@ -139,8 +139,9 @@ public record PvDomainView(String domain, MachineSpec machine, boolean alive, in
         dirtyFrames = Collections.unmodifiableSortedSet(new TreeSet<>(dirtyFrames));
         iomemFrames = Collections.unmodifiableSortedSet(new TreeSet<>(iomemFrames));
         mmioRoFrames = Collections.unmodifiableSortedSet(new TreeSet<>(mmioRoFrames));
-        frames = Collections.unmodifiableSortedMap(new TreeMap<>(frames));
-        memory = Collections.unmodifiableSortedMap(new TreeMap<>(memory));
+        // Frozen maps are shared, not copied: the frame table is the same for every view taken while it is unchanged.
+        frames = FrozenSortedMap.copyOf(frames);
+        memory = FrozenSortedMap.copyOf(memory);
         vcpus = List.copyOf(vcpus);
     }
 

@@ -35,7 +35,12 @@ public final class DomainViews {
     }
 
     public static List<TlbEntryView> tlb(Mmu mmu) {
-        return mmu.tlb().entries().stream().map(DomainViews::tlbEntry).toList();
+        List<Tlb.Entry> es = mmu.tlb().entries();
+        TlbEntryView[] out = new TlbEntryView[es.size()];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = tlbEntry(es.get(i));
+        }
+        return List.of(out);
     }
 
     static TlbEntryView tlbEntry(Tlb.Entry e) {
@@ -44,7 +49,12 @@ public final class DomainViews {
     }
 
     public static List<PscEntryView> psc(Mmu mmu) {
-        return mmu.pagingStructureCache().entries().stream().map(DomainViews::pscEntry).toList();
+        List<PagingStructureCache.Cached> cs = mmu.pagingStructureCache().entries();
+        PscEntryView[] out = new PscEntryView[cs.size()];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = pscEntry(cs.get(i));
+        }
+        return List.of(out);
     }
 
     static PscEntryView pscEntry(PagingStructureCache.Cached c) {

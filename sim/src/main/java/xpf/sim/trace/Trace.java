@@ -100,12 +100,18 @@ public final class Trace {
         }
         Object[] kv = new Object[2 + 2 * payload.length];
         kv[0] = "id";
-        kv[1] = String.format("0x%08x", id);
+        kv[1] = hex8(id);
         for (int i = 0; i < payload.length; i++) {
             kv[2 + 2 * i] = "d" + i;
             kv[3 + 2 * i] = payload[i];
         }
         add(TraceEvent.Kind.XENTRACE, trcName, kv);
+    }
+
+    /** {@code String.format("0x%08x", id)} without the formatter (it was a tenth of the trace's cost). */
+    static String hex8(int id) {
+        String h = Integer.toHexString(id);
+        return "0x" + "00000000".substring(h.length()) + h;
     }
 
     public void resume(String name, Object... kv) {

@@ -24,7 +24,11 @@ public final class HvmDomainViews {
     }
 
     public static HvmDomainView of(HvmDomain d) {
-        HvmView v = d.view();
+        return of(d, d.view());
+    }
+
+    /** The same, from {@code v}: the domain's own {@link HvmDomain#view()} taken now (saves building it twice). */
+    public static HvmDomainView of(HvmDomain d, HvmView v) {
         Outcome end = d.end();
         HvmDomainView.End e = end == null ? null : new HvmDomainView.End(end.outcomeClass(), end.fields());
         List<HvmDomainView.P2m> p2m = new ArrayList<>();

@@ -30,9 +30,40 @@ public final class FrameTable {
 
     /** Gives {@code mfn} to {@code owner} (a fresh frame: no references, no type). */
     public PageInfo assign(long mfn, int owner) {
-        PageInfo p = new PageInfo(mfn, owner);
+        PageInfo p = new PageInfo(mfn, owner, this);
         frames.put(mfn, p);
+        changed();
         return p;
+    }
+
+    /** Bumped by every change to the table or to one of its frames ({@link PageInfo}'s setters call it). */
+    private long version;
+    private Object memoKey;
+    private long memoVersion = -1;
+    private Object memoValue;
+
+    void changed() {
+        version++;
+    }
+
+    /** A counter that changes whenever the table or any of its frames changes (never goes back to an old value). */
+    public long version() {
+        return version;
+    }
+
+    /**
+     * A value derived from the whole table (e.g. an immutable view of every frame), computed at most once per
+     * {@link #version()}: while nothing in the table changes, the same value is returned. {@code derive} must read
+     * only this table and must return an immutable value. One slot: a caller passing another {@code key} replaces it.
+     */
+    @SuppressWarnings("unchecked")
+    public <T> T memo(Object key, java.util.function.Function<FrameTable, T> derive) {
+        if (memoKey != key || memoVersion != version) {
+            memoValue = derive.apply(this);
+            memoKey = key;
+            memoVersion = version;
+        }
+        return (T) memoValue;
     }
 
     public List<PageInfo.Snapshot> snapshot() {

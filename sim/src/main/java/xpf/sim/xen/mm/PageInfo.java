@@ -31,9 +31,24 @@ public final class PageInfo {
     /** {@code PGT_pae_xen_l2}: a 32-bit PV guest's L2 in L3 slot 3, whose top slots hold Xen's own mappings. */
     private boolean paeXenL2;
 
+    /** The table this frame belongs to (told of every change, so views derived from it can be reused). */
+    private final FrameTable table;
+
     public PageInfo(long mfn, int owner) {
+        this(mfn, owner, null);
+    }
+
+    PageInfo(long mfn, int owner, FrameTable table) {
         this.mfn = mfn;
         this.owner = owner;
+        this.table = table;
+    }
+
+    /** Every setter calls this: the table's derived views are stale from here on. */
+    private void changed() {
+        if (table != null) {
+            table.changed();
+        }
     }
 
     public long mfn() {
@@ -46,6 +61,7 @@ public final class PageInfo {
 
     public void setOwner(int owner) {
         this.owner = owner;
+        changed();
     }
 
     public long count() {
@@ -54,6 +70,7 @@ public final class PageInfo {
 
     public void setCount(long count) {
         this.count = count;
+        changed();
     }
 
     public PageType type() {
@@ -62,6 +79,7 @@ public final class PageInfo {
 
     public void setType(PageType type) {
         this.type = type;
+        changed();
     }
 
     public long typeCount() {
@@ -70,6 +88,7 @@ public final class PageInfo {
 
     public void setTypeCount(long typeCount) {
         this.typeCount = typeCount;
+        changed();
     }
 
     public boolean validated() {
@@ -78,6 +97,7 @@ public final class PageInfo {
 
     public void setValidated(boolean validated) {
         this.validated = validated;
+        changed();
     }
 
     public boolean pinned() {
@@ -86,6 +106,7 @@ public final class PageInfo {
 
     public void setPinned(boolean pinned) {
         this.pinned = pinned;
+        changed();
     }
 
     public int linearPtCount() {
@@ -94,6 +115,7 @@ public final class PageInfo {
 
     public void setLinearPtCount(int linearPtCount) {
         this.linearPtCount = linearPtCount;
+        changed();
     }
 
     public boolean shadowedPageTable() {
@@ -102,6 +124,7 @@ public final class PageInfo {
 
     public void setShadowedPageTable(boolean v) {
         this.shadowedPageTable = v;
+        changed();
     }
 
     /**
@@ -117,6 +140,7 @@ public final class PageInfo {
 
     public void setTlbflushNeeded(boolean v) {
         this.tlbflushNeeded = v;
+        changed();
     }
 
     public boolean paeXenL2() {
@@ -125,6 +149,7 @@ public final class PageInfo {
 
     public void setPaeXenL2(boolean v) {
         this.paeXenL2 = v;
+        changed();
     }
 
     public Snapshot snapshot() {

@@ -61,6 +61,17 @@ public final class PvDomain implements GuestDomain {
     private static final Map<String, Integer> VM_ASSIST_NAMES = Map.of("writable_pagetables",
             VMASST_WRITABLE_PAGETABLES, "pae_extended_cr3", VMASST_PAE_EXTENDED_CR3, "architectural_iopl",
             VMASST_ARCHITECTURAL_IOPL, "m2p_strict", VMASST_M2P_STRICT);
+    /** {@link #VM_ASSIST_NAMES} in type order (the order views list them in). */
+    private static final List<Map.Entry<String, Integer>> VM_ASSISTS_BY_TYPE = VM_ASSIST_NAMES.entrySet().stream()
+            .sorted(Map.Entry.comparingByValue()).toList();
+
+    private static List<Long> boxed(long[] a) {
+        Long[] b = new Long[a.length];
+        for (int i = 0; i < a.length; i++) {
+            b[i] = a[i];
+        }
+        return List.of(b);
+    }
 
     /** Domain {@code params} this path reads (docs/pv-path.md "Domain params"). */
     static final List<String> PARAMS = List.of("mmio_mfn", "mmio_pages", "mmio_ro_mfn", "mmio_ro_pages", "log_dirty",
@@ -698,11 +709,14 @@ public final class PvDomain implements GuestDomain {
             vs.add(new PvDomainView.Vcpu(v.id, pv32 ? (v.cs & 3) == 1 : v.kernelMode, v.guestTable,
                     v.guestTableUser, v.mmu.controls().cr3(), v.rip, v.rsp, v.rflags, v.cs, v.ss, v.kernelSp,
                     v.kernelSs, v.ctrlreg2, v.vcpuInfoCr2, v.upcallPending, v.upcallMask, v.ldtBase, v.ldtEnts,
-                    java.util.Arrays.stream(ldt).boxed().toList(), v.trapTable(), v.trapBounce));
+                    boxed(ldt), v.trapTable(), v.trapBounce));
         }
         List<String> assists = new ArrayList<>();
-        VM_ASSIST_NAMES.entrySet().stream().sorted(Map.Entry.comparingByValue())
-                .filter(e -> vmAssist(e.getValue())).forEach(e -> assists.add(e.getKey()));
+        for (Map.Entry<String, Integer> e : VM_ASSISTS_BY_TYPE) {
+            if (vmAssist(e.getValue())) {
+                assists.add(e.getKey());
+            }
+        }
         return new PvDomainView(name, domid, kind, profile.id(), alive(), crashReason, hardwareDomain,
                 Collections.unmodifiableList(assists), logDirty, List.copyOf(dirty), List.copyOf(iomemCaps),
                 List.copyOf(mmioRoRanges), frames, vs, perdomainL3, List.copyOf(xen.bugs()));

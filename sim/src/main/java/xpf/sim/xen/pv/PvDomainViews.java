@@ -3,7 +3,6 @@ package xpf.sim.xen.pv;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SortedMap;
-import java.util.TreeMap;
 import xpf.model.scenario.TrapInfoSpec;
 import xpf.model.xen.PvDomainView.FrameType;
 import xpf.sim.scenario.DomainViews;
@@ -22,11 +21,7 @@ public final class PvDomainViews {
 
     public static xpf.model.xen.PvDomainView of(PvDomain d) {
         PvDomainView v = d.view();
-        SortedMap<Long, xpf.model.xen.PvDomainView.Frame> frames = new TreeMap<>();
-        for (PageInfo.Snapshot s : d.frameTable().snapshot()) {
-            frames.put(s.mfn(), new xpf.model.xen.PvDomainView.Frame(s.mfn(), s.owner(), s.count(), type(s),
-                    s.typeCount(), s.validated(), s.pinned(), s.linearPtCount(), s.paeXenL2()));
-        }
+        SortedMap<Long, xpf.model.xen.PvDomainView.Frame> frames = d.frameTable().memo(FRAMES, PvDomainViews::frames);
         List<xpf.model.xen.PvDomainView.Vcpu> vcpus = new ArrayList<>();
         for (PvDomainView.Vcpu c : v.vcpus()) {
             PvVcpu pv = d.vcpu(c.id());
@@ -52,13 +47,29 @@ public final class PvDomainViews {
                 d.machine().memory().snapshotWords(), vcpus);
     }
 
+    /** The memo key of the frame-table view in {@link xpf.sim.xen.mm.FrameTable#memo}. */
+    private static final Object FRAMES = new Object();
+
+    /**
+     * Every frame of the table as plain data. Xen's frame table is one per machine, so this is the same for every
+     * view taken while no frame changed: the table memoises it per version (a frozen map, shared by those views).
+     */
+    private static SortedMap<Long, xpf.model.xen.PvDomainView.Frame> frames(xpf.sim.xen.mm.FrameTable table) {
+        return xpf.model.xen.FrozenSortedMap.build(frames -> {
+            for (PageInfo p : table.all()) {
+                frames.put(p.mfn(), new xpf.model.xen.PvDomainView.Frame(p.mfn(), p.owner(), p.count(),
+                        type(p.type()), p.typeCount(), p.validated(), p.pinned(), p.linearPtCount(), p.paeXenL2()));
+            }
+        });
+    }
+
     /** The view's unit for {@code arch.pv.iopl} is EFLAGS position; a plain level 1..3 is shifted there. */
     private static long ioplInEflagsPosition(long iopl) {
         return (iopl & ~3L) == 0 ? iopl << 12 : iopl;
     }
 
-    private static FrameType type(PageInfo.Snapshot s) {
-        return switch (s.type()) {
+    private static FrameType type(xpf.sim.xen.mm.PageType t) {
+        return switch (t) {
             case NONE -> FrameType.NONE;
             case L1_PAGE_TABLE -> FrameType.L1;
             case L2_PAGE_TABLE -> FrameType.L2;

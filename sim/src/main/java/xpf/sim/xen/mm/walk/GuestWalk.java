@@ -33,7 +33,13 @@ public record GuestWalk(boolean ok, int pfec, long va, long gfn, long gpa, List<
 
     /** The machine frames of the guest page tables walked (top first), the ones a shadow depends on. */
     public List<Long> tableMfns() {
-        return entries.stream().filter(e -> e.tableMfn() >= 0).map(GuestEntry::tableMfn).distinct().toList();
+        List<Long> out = new java.util.ArrayList<>(entries.size());
+        for (GuestEntry e : entries) {
+            if (e.tableMfn() >= 0 && !out.contains(e.tableMfn())) {
+                out.add(e.tableMfn());
+            }
+        }
+        return java.util.Collections.unmodifiableList(out);
     }
 
     /** The guest's leaf entry as a 4 KiB {@code gl1e} would be (what TRC_SHADOW_* records carry). */

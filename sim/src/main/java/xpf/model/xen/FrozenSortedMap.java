@@ -1,0 +1,131 @@
+package xpf.model.xen;
+
+import java.util.AbstractMap;
+import java.util.Collections;
+import java.util.Comparator;
+import java.util.Map;
+import java.util.Set;
+import java.util.SortedMap;
+import java.util.TreeMap;
+
+/**
+ * An immutable sorted map that owns its storage: nobody else holds a reference to the tree behind it, so it never
+ * changes after {@link #copyOf}. The views' compact constructors copy every map they are given (a caller may keep
+ * and mutate its own); a map that is already frozen needs no copy, which lets a producer build one frozen map and
+ * share it between many views (the PV frame table is the same for every view taken while no frame changed).
+ *
+ * <p>Behaves exactly like {@code Collections.unmodifiableSortedMap(new TreeMap<>(source))}: same iteration order,
+ * same {@code equals}/{@code hashCode}/{@code toString}, sub-maps are unmodifiable views.
+ */
+public final class FrozenSortedMap<K, V> extends AbstractMap<K, V> implements SortedMap<K, V> {
+
+    private final SortedMap<K, V> map;
+
+    private FrozenSortedMap(TreeMap<K, V> owned) {
+        this.map = Collections.unmodifiableSortedMap(owned);
+    }
+
+    /** {@code source} itself when it is already frozen, else a frozen copy of it. */
+    @SuppressWarnings("unchecked")
+    public static <K, V> SortedMap<K, V> copyOf(SortedMap<K, ? extends V> source) {
+        if (source instanceof FrozenSortedMap<?, ?> f) {
+            return (SortedMap<K, V>) f;
+        }
+        return new FrozenSortedMap<>(new TreeMap<>(source));
+    }
+
+    /**
+     * A frozen map filled by {@code fill}, without the copy {@link #copyOf} makes: {@code fill} gets the fresh tree
+     * and must not keep a reference to it.
+     */
+    public static <K, V> SortedMap<K, V> build(java.util.function.Consumer<? super TreeMap<K, V>> fill) {
+        TreeMap<K, V> t = new TreeMap<>();
+        fill.accept(t);
+        return new FrozenSortedMap<>(t);
+    }
+
+    @Override
+    public Comparator<? super K> comparator() {
+        return map.comparator();
+    }
+
+    @Override
+    public SortedMap<K, V> subMap(K fromKey, K toKey) {
+        return map.subMap(fromKey, toKey);
+    }
+
+    @Override
+    public SortedMap<K, V> headMap(K toKey) {
+        return map.headMap(toKey);
+    }
+
+    @Override
+    public SortedMap<K, V> tailMap(K fromKey) {
+        return map.tailMap(fromKey);
+    }
+
+    @Override
+    public K firstKey() {
+        return map.firstKey();
+    }
+
+    @Override
+    public K lastKey() {
+        return map.lastKey();
+    }
+
+    @Override
+    public int size() {
+        return map.size();
+    }
+
+    @Override
+    public boolean isEmpty() {
+        return map.isEmpty();
+    }
+
+    @Override
+    public boolean containsKey(Object key) {
+        return map.containsKey(key);
+    }
+
+    @Override
+    public boolean containsValue(Object value) {
+        return map.containsValue(value);
+    }
+
+    @Override
+    public V get(Object key) {
+        return map.get(key);
+    }
+
+    @Override
+    public Set<K> keySet() {
+        return map.keySet();
+    }
+
+    @Override
+    public java.util.Collection<V> values() {
+        return map.values();
+    }
+
+    @Override
+    public Set<Map.Entry<K, V>> entrySet() {
+        return map.entrySet();
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o == this || map.equals(o);
+    }
+
+    @Override
+    public int hashCode() {
+        return map.hashCode();
+    }
+
+    @Override
+    public String toString() {
+        return map.toString();
+    }
+}
