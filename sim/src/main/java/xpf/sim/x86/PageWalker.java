@@ -66,61 +66,198 @@ public final class PageWalker {
     }
 
     /**
+     * A reusable, mutable walk result: what {@link Walk} holds, in arrays allocated once, plus the per-configuration
+     * tables the walk consults (reserved masks and leaf rules of §1.1b/§1.1a for every level and PS value, the level
+     * geometry), recomputed only when the CPU, paging mode, EFER.NXE or CR4.PSE change. One per {@link Mmu} (or per
+     * benchmark/matrix thread): the hot path of a walk allocates nothing. Not thread-safe.
+     */
+    public static final class WalkState {
+        private static final int MAX = 5;
+        final long[] slots = new long[MAX];
+        final long[] values = new long[MAX];
+        /** Index (into {@link #geo}) of the first level read: the entry kinds follow from it. */
+        int first;
+        int count;
+        Status status;
+        int rightsFrom;
+        int errorBits;
+        long pa;
+        long pageSize;
+        boolean user;
+        boolean writable;
+        boolean executeDisable;
+        int pkey;
+        boolean global;
+
+        // The configuration the tables below were computed for (identity of the CPU record; a miss only recomputes).
+        private CpuConfig keyCpu;
+        private PagingMode keyMode;
+        private boolean keyNxe;
+        private boolean keyPse;
+        private LevelGeometry[] geo;
+        /** [levelIndex * 2 + (PS ? 1 : 0)] → reserved mask ({@link ReservedBits#mask}). */
+        private long[] rsvd;
+        /** [levelIndex * 2 + (PS ? 1 : 0)] → whether a present entry is a leaf ({@link ReservedBits#isLeaf}). */
+        private boolean[] leaf;
+
+        private void configure(CpuConfig cpu, PagingControls c) {
+            PagingMode mode = c.mode();
+            if (cpu == keyCpu && mode == keyMode && c.eferNxe() == keyNxe && c.cr4Pse() == keyPse) {
+                return;
+            }
+            List<LevelGeometry> g = PagingGeometry.levels(mode);
+            geo = g.toArray(new LevelGeometry[0]);
+            rsvd = new long[geo.length * 2];
+            leaf = new boolean[geo.length * 2];
+            for (int i = 0; i < geo.length; i++) {
+                for (int ps = 0; ps < 2; ps++) {
+                    long probe = ps == 1 ? EntryBits.PS : 0;
+                    rsvd[i * 2 + ps] = ReservedBits.mask(mode, geo[i].level(), probe, cpu, c);
+                    leaf[i * 2 + ps] = ReservedBits.isLeaf(mode, geo[i].level(), probe, c);
+                }
+            }
+            keyCpu = cpu;
+            keyMode = mode;
+            keyNxe = c.eferNxe();
+            keyPse = c.cr4Pse();
+        }
+
+        public Status status() {
+            return status;
+        }
+
+        public int count() {
+            return count;
+        }
+
+        public long slot(int i) {
+            return slots[i];
+        }
+
+        public long value(int i) {
+            return values[i];
+        }
+
+        public long pa() {
+            return pa;
+        }
+
+        public long pageSize() {
+            return pageSize;
+        }
+
+        public int errorBits() {
+            return errorBits;
+        }
+
+        public int rightsFrom() {
+            return rightsFrom;
+        }
+
+        /** The entries read, as a fresh array. */
+        public long[] slotsCopy() {
+            return java.util.Arrays.copyOf(slots, count);
+        }
+
+        /** The same result as an immutable {@link Walk}. */
+        public Walk toWalk() {
+            long[] s = slotsCopy();
+            long[] v = java.util.Arrays.copyOf(values, count);
+            EntryLevel[] k = new EntryLevel[count];
+            for (int i = 0; i < count; i++) {
+                k[i] = geo[first + i].level();
+            }
+            if (status != Status.TRANSLATED) {
+                return new Walk(status, s, v, k, rightsFrom, errorBits, 0, 0, null, false);
+            }
+            return new Walk(status, s, v, k, rightsFrom, 0, pa, pageSize,
+                    new AccessRights.Effective(user, writable, executeDisable, pkey), global);
+        }
+    }
+
+    /**
      * Walks {@code la}.
      *
      * @param pdpte the four PAE PDPTE registers (loaded at MOV CR3); ignored in other modes
      * @param start where to start (from a paging-structure cache), or null for a full walk from CR3
      */
     public static Walk walk(PhysicalMemory mem, CpuConfig cpu, PagingControls c, long[] pdpte, long la, Start start) {
+        WalkState s = new WalkState();
+        walk(s, mem, cpu, c, pdpte, la, start);
+        return s.toWalk();
+    }
+
+    /**
+     * Walks {@code la} into {@code s} (the allocation-free form of {@link #walk(PhysicalMemory, CpuConfig,
+     * PagingControls, long[], long, Start)}; same rules, same result).
+     *
+     * @return the walk's status, also in {@code s}
+     */
+    public static Status walk(WalkState s, PhysicalMemory mem, CpuConfig cpu, PagingControls c, long[] pdpte, long la,
+            Start start) {
+        s.configure(cpu, c);
         PagingMode mode = c.mode();
-        List<LevelGeometry> geo = PagingGeometry.levels(mode);
+        LevelGeometry[] geo = s.geo;
+        long[] rsvd = s.rsvd;
+        boolean[] leafRule = s.leaf;
         int m = cpu.maxPhyAddr();
-        int n = geo.size();
+        int n = geo.length;
         int first = start == null ? 0 : start.levelIndex();
-        long[] slots = new long[n - first];
-        long[] values = new long[n - first];
-        EntryLevel[] kinds = new EntryLevel[n - first];
+        s.first = first;
+        long[] slots = s.slots;
+        long[] values = s.values;
         boolean user = start == null || start.user();
         boolean writable = start == null || start.writable();
         boolean xd = start != null && start.executeDisable();
         boolean nx = c.eferNxe() && mode != PagingMode.LEGACY2;
-        int rightsFrom = (mode == PagingMode.PAE && first == 0) ? 1 : 0;
+        boolean pae = mode == PagingMode.PAE;
+        s.rightsFrom = (pae && first == 0) ? 1 : 0;
+        s.errorBits = 0;
         long table = start == null ? PagingGeometry.rootBase(mode, c.cr3(), m) : start.tableBase();
         int width = mode.entryBytes();
         int k = 0;
         for (int i = first; i < n; i++, k++) {
-            LevelGeometry g = geo.get(i);
+            LevelGeometry g = geo[i];
             long slot = table + g.index(la) * width;
+            // PAE: the PDPTE comes from the register loaded at MOV CR3, not from memory (§1.1b).
+            boolean pdpteRegister = pae && g.level() == EntryLevel.PDPTE;
             long e;
-            if (mode == PagingMode.PAE && g.level() == EntryLevel.PDPTE) {
-                // PAE: the PDPTE comes from the register loaded at MOV CR3, not from memory (§1.1b).
+            if (pdpteRegister) {
                 e = pdpte[(int) g.index(la)];
             } else {
                 e = width == 4 ? mem.read(slot, 4) : mem.readWord(slot);
             }
             slots[k] = slot;
             values[k] = e;
-            kinds[k] = g.level();
             if ((e & EntryBits.P) == 0) {
-                return trimmed(Status.NOT_PRESENT, slots, values, kinds, k + 1, rightsFrom, 0);
+                s.count = k + 1;
+                s.status = Status.NOT_PRESENT;
+                return Status.NOT_PRESENT;
             }
-            boolean pdpteRegister = mode == PagingMode.PAE && g.level() == EntryLevel.PDPTE;
-            if (!pdpteRegister && (e & ReservedBits.mask(mode, g.level(), e, cpu, c)) != 0) {
-                return trimmed(Status.RESERVED, slots, values, kinds, k + 1, rightsFrom,
-                        PfErrorCode.P | PfErrorCode.RSVD);
+            int row = i * 2 + ((e & EntryBits.PS) != 0 ? 1 : 0);
+            if (!pdpteRegister && (e & rsvd[row]) != 0) {
+                s.count = k + 1;
+                s.errorBits = PfErrorCode.P | PfErrorCode.RSVD;
+                s.status = Status.RESERVED;
+                return Status.RESERVED;
             }
             if (!pdpteRegister) {
                 user &= (e & EntryBits.US) != 0;
                 writable &= (e & EntryBits.RW) != 0;
                 xd |= nx && (e & EntryBits.XD) != 0;
             }
-            if (ReservedBits.isLeaf(mode, g.level(), e, c)) {
+            if (leafRule[row]) {
                 long size = g.span();
-                long pa = leafAddress(mode, g.level(), e, la, size, m);
-                int pkey = PagingGeometry.ia32e(mode) ? EntryBits.pkey(e) : 0;
-                return new Walk(Status.TRANSLATED, trim(slots, k + 1), trim(values, k + 1), trim(kinds, k + 1),
-                        rightsFrom, 0, pa, size, new AccessRights.Effective(user, writable, xd, pkey),
-                        (e & EntryBits.G) != 0);
+                s.count = k + 1;
+                s.pa = leafAddress(mode, g.level(), e, la, size, m);
+                s.pageSize = size;
+                s.user = user;
+                s.writable = writable;
+                s.executeDisable = xd;
+                s.pkey = PagingGeometry.ia32e(mode) ? EntryBits.pkey(e) : 0;
+                s.global = (e & EntryBits.G) != 0;
+                s.status = Status.TRANSLATED;
+                return Status.TRANSLATED;
             }
             table = PagingGeometry.nextTableBase(mode, e, m);
         }
@@ -139,19 +276,5 @@ public final class PageWalker {
         }
         long frameMask = EntryBits.bits(m - 1, Long.numberOfTrailingZeros(size));
         return (e & frameMask) | (la & (size - 1));
-    }
-
-    private static Walk trimmed(Status s, long[] slots, long[] values, EntryLevel[] kinds, int len, int rightsFrom,
-            int errorBits) {
-        return new Walk(s, trim(slots, len), trim(values, len), trim(kinds, len), rightsFrom, errorBits, 0, 0,
-                null, false);
-    }
-
-    private static long[] trim(long[] a, int len) {
-        return len == a.length ? a : java.util.Arrays.copyOf(a, len);
-    }
-
-    private static EntryLevel[] trim(EntryLevel[] a, int len) {
-        return len == a.length ? a : java.util.Arrays.copyOf(a, len);
     }
 }
