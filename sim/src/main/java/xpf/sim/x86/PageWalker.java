@@ -66,6 +66,80 @@ public final class PageWalker {
     }
 
     /**
+     * What a walk consults for one configuration, computed once: the level geometry of the mode, and for every level
+     * and PS value the §1.1b reserved mask ({@link ReservedBits#mask}) and whether a present entry is a leaf
+     * ({@link ReservedBits#isLeaf}). They depend only on the CPU, the paging mode, EFER.NXE and CR4.PSE, so one
+     * immutable instance per such configuration is shared by every walker (a fresh vCPU per walk case pays nothing).
+     */
+    static final class Tables {
+        private static final int VENDORS = xpf.model.x86.Vendor.values().length;
+        private static final int MODES = PagingMode.values().length;
+        private static final Tables[] CACHE = new Tables[(CpuConfig.MAX_MAXPHYADDR - CpuConfig.MIN_MAXPHYADDR + 1)
+                * VENDORS * 2 * MODES * 4];
+
+        final CpuConfig cpu;
+        final PagingMode mode;
+        final boolean nxe;
+        final boolean pse;
+        final LevelGeometry[] geo;
+        /** [levelIndex * 2 + (PS ? 1 : 0)] → reserved mask. */
+        final long[] rsvd;
+        /** [levelIndex * 2 + (PS ? 1 : 0)] → whether a present entry is a leaf. */
+        final boolean[] leaf;
+        /** [levelIndex] → the level's lowest linear-address bit, the index mask, the size a leaf there maps. */
+        final int[] shift;
+        final long[] indexMask;
+        final long[] span;
+        /** [levelIndex] → the entry is the PAE PDPTE register (read from the registers, no reserved check here). */
+        final boolean[] pdpteRegister;
+        /** The mask {@link PagingGeometry#nextTableBase} applies to a non-leaf entry. */
+        final long tableMask;
+
+        private Tables(CpuConfig cpu, PagingControls c) {
+            this.cpu = cpu;
+            this.mode = c.mode();
+            this.nxe = c.eferNxe();
+            this.pse = c.cr4Pse();
+            geo = PagingGeometry.levels(mode).toArray(new LevelGeometry[0]);
+            rsvd = new long[geo.length * 2];
+            leaf = new boolean[geo.length * 2];
+            shift = new int[geo.length];
+            indexMask = new long[geo.length];
+            span = new long[geo.length];
+            pdpteRegister = new boolean[geo.length];
+            tableMask = PagingGeometry.nextTableBase(mode, -1L, cpu.maxPhyAddr());
+            for (int i = 0; i < geo.length; i++) {
+                shift[i] = geo[i].shift();
+                indexMask[i] = (1L << geo[i].indexBits()) - 1;
+                span[i] = geo[i].span();
+                pdpteRegister[i] = mode == PagingMode.PAE && geo[i].level() == EntryLevel.PDPTE;
+                for (int ps = 0; ps < 2; ps++) {
+                    long probe = ps == 1 ? EntryBits.PS : 0;
+                    rsvd[i * 2 + ps] = ReservedBits.mask(mode, geo[i].level(), probe, cpu, c);
+                    leaf[i * 2 + ps] = ReservedBits.isLeaf(mode, geo[i].level(), probe, c);
+                }
+            }
+        }
+
+        boolean isFor(CpuConfig c, PagingControls pc) {
+            return (c == cpu || c.equals(cpu)) && pc.mode() == mode && pc.eferNxe() == nxe && pc.cr4Pse() == pse;
+        }
+
+        /** The shared tables of a configuration (a benign race may build one twice; both are equal). */
+        static Tables of(CpuConfig cpu, PagingControls c) {
+            int i = ((((cpu.maxPhyAddr() - CpuConfig.MIN_MAXPHYADDR) * VENDORS + cpu.vendor().ordinal()) * 2
+                    + (cpu.page1gb() ? 1 : 0)) * MODES + c.mode().ordinal()) * 4 + (c.eferNxe() ? 2 : 0)
+                    + (c.cr4Pse() ? 1 : 0);
+            Tables t = CACHE[i];
+            if (t == null) {
+                t = new Tables(cpu, c);
+                CACHE[i] = t;
+            }
+            return t;
+        }
+    }
+
+    /**
      * A reusable, mutable walk result: what {@link Walk} holds, in arrays allocated once, plus the per-configuration
      * tables the walk consults (reserved masks and leaf rules of §1.1b/§1.1a for every level and PS value, the level
      * geometry), recomputed only when the CPU, paging mode, EFER.NXE or CR4.PSE change. One per {@link Mmu} (or per
@@ -89,37 +163,13 @@ public final class PageWalker {
         int pkey;
         boolean global;
 
-        // The configuration the tables below were computed for (identity of the CPU record; a miss only recomputes).
-        private CpuConfig keyCpu;
-        private PagingMode keyMode;
-        private boolean keyNxe;
-        private boolean keyPse;
-        private LevelGeometry[] geo;
-        /** [levelIndex * 2 + (PS ? 1 : 0)] → reserved mask ({@link ReservedBits#mask}). */
-        private long[] rsvd;
-        /** [levelIndex * 2 + (PS ? 1 : 0)] → whether a present entry is a leaf ({@link ReservedBits#isLeaf}). */
-        private boolean[] leaf;
+        private Tables tables;
 
         private void configure(CpuConfig cpu, PagingControls c) {
-            PagingMode mode = c.mode();
-            if (cpu == keyCpu && mode == keyMode && c.eferNxe() == keyNxe && c.cr4Pse() == keyPse) {
-                return;
+            Tables t = tables;
+            if (t == null || !t.isFor(cpu, c)) {
+                tables = Tables.of(cpu, c);
             }
-            List<LevelGeometry> g = PagingGeometry.levels(mode);
-            geo = g.toArray(new LevelGeometry[0]);
-            rsvd = new long[geo.length * 2];
-            leaf = new boolean[geo.length * 2];
-            for (int i = 0; i < geo.length; i++) {
-                for (int ps = 0; ps < 2; ps++) {
-                    long probe = ps == 1 ? EntryBits.PS : 0;
-                    rsvd[i * 2 + ps] = ReservedBits.mask(mode, geo[i].level(), probe, cpu, c);
-                    leaf[i * 2 + ps] = ReservedBits.isLeaf(mode, geo[i].level(), probe, c);
-                }
-            }
-            keyCpu = cpu;
-            keyMode = mode;
-            keyNxe = c.eferNxe();
-            keyPse = c.cr4Pse();
         }
 
         public Status status() {
@@ -165,7 +215,7 @@ public final class PageWalker {
             long[] v = java.util.Arrays.copyOf(values, count);
             EntryLevel[] k = new EntryLevel[count];
             for (int i = 0; i < count; i++) {
-                k[i] = geo[first + i].level();
+                k[i] = tables.geo[first + i].level();
             }
             if (status != Status.TRANSLATED) {
                 return new Walk(status, s, v, k, rightsFrom, errorBits, 0, 0, null, false);
@@ -197,9 +247,10 @@ public final class PageWalker {
             Start start) {
         s.configure(cpu, c);
         PagingMode mode = c.mode();
-        LevelGeometry[] geo = s.geo;
-        long[] rsvd = s.rsvd;
-        boolean[] leafRule = s.leaf;
+        Tables t = s.tables;
+        LevelGeometry[] geo = t.geo;
+        long[] rsvd = t.rsvd;
+        boolean[] leafRule = t.leaf;
         int m = cpu.maxPhyAddr();
         int n = geo.length;
         int first = start == null ? 0 : start.levelIndex();
@@ -216,14 +267,18 @@ public final class PageWalker {
         long table = start == null ? PagingGeometry.rootBase(mode, c.cr3(), m) : start.tableBase();
         int width = mode.entryBytes();
         int k = 0;
+        int[] shift = t.shift;
+        long[] indexMask = t.indexMask;
+        boolean[] pdpteRegisterAt = t.pdpteRegister;
+        long tableMask = t.tableMask;
         for (int i = first; i < n; i++, k++) {
-            LevelGeometry g = geo[i];
-            long slot = table + g.index(la) * width;
+            long index = (la >>> shift[i]) & indexMask[i];
+            long slot = table + index * width;
             // PAE: the PDPTE comes from the register loaded at MOV CR3, not from memory (§1.1b).
-            boolean pdpteRegister = pae && g.level() == EntryLevel.PDPTE;
+            boolean pdpteRegister = pdpteRegisterAt[i];
             long e;
             if (pdpteRegister) {
-                e = pdpte[(int) g.index(la)];
+                e = pdpte[(int) index];
             } else {
                 e = width == 4 ? mem.read(slot, 4) : mem.readWord(slot);
             }
@@ -235,21 +290,21 @@ public final class PageWalker {
                 return Status.NOT_PRESENT;
             }
             int row = i * 2 + ((e & EntryBits.PS) != 0 ? 1 : 0);
-            if (!pdpteRegister && (e & rsvd[row]) != 0) {
-                s.count = k + 1;
-                s.errorBits = PfErrorCode.P | PfErrorCode.RSVD;
-                s.status = Status.RESERVED;
-                return Status.RESERVED;
-            }
             if (!pdpteRegister) {
+                if ((e & rsvd[row]) != 0) {
+                    s.count = k + 1;
+                    s.errorBits = PfErrorCode.P | PfErrorCode.RSVD;
+                    s.status = Status.RESERVED;
+                    return Status.RESERVED;
+                }
                 user &= (e & EntryBits.US) != 0;
                 writable &= (e & EntryBits.RW) != 0;
                 xd |= nx && (e & EntryBits.XD) != 0;
             }
             if (leafRule[row]) {
-                long size = g.span();
+                long size = t.span[i];
                 s.count = k + 1;
-                s.pa = leafAddress(mode, g.level(), e, la, size, m);
+                s.pa = leafAddress(mode, geo[i].level(), e, la, size, m);
                 s.pageSize = size;
                 s.user = user;
                 s.writable = writable;
@@ -259,7 +314,7 @@ public final class PageWalker {
                 s.status = Status.TRANSLATED;
                 return Status.TRANSLATED;
             }
-            table = PagingGeometry.nextTableBase(mode, e, m);
+            table = e & tableMask;
         }
         throw new IllegalStateException("walk fell off the last level (PTE is always a leaf)");
     }
