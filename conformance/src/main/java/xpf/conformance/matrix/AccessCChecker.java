@@ -17,14 +17,19 @@ import xpf.sim.x86.PhysicalMemory;
  * {@link xpf.model.x86.WalkOutcome} per case: the same comparisons field by field (fault, vector, error code, CR2,
  * PA, page size, every entry read, every A/D change; for ACCESS_TWICE the second access and the final value of every
  * entry), on one reused simulated memory whose page tables are rewritten in place, and the reference model answering
- * into a reused {@link WalkAnswer}. Every simulated access runs on a fresh {@link Mmu} (empty TLB and caches), as in
- * {@link MatrixCheck}.
+ * into a reused {@link WalkAnswer}. Every case runs on a vCPU in its initial state (one {@link Mmu}, {@link Mmu#reset
+ * reset} per case: empty TLB and caches), as the fresh {@code Mmu} of {@link MatrixCheck}.
  *
  * <p>It only says agree or not: a disagreement is re-checked by {@link MatrixCheck} on the built case, which explains
  * it (and if the two checkers ever disagreed, that is reported as a mismatch too, never dropped). One per thread.
  */
 final class AccessCChecker implements EntryMemory {
     private static final int MAX = AccessCCase.MAX_ENTRIES;
+    /** Every flag {@link AccessCCase#controls} reads (with the depth), and every flag {@link AccessCCase#access} reads. */
+    private static final AccessCFlag[] CONTROL_FLAGS = {AccessCFlag.CPU_CR0_WP, AccessCFlag.CPU_CR4_SMEP,
+        AccessCFlag.CPU_CR4_PKE, AccessCFlag.CPU_EFER_NX, AccessCFlag.PKU_AD, AccessCFlag.PKU_WD};
+    private static final AccessCFlag[] ACCESS_FLAGS = {AccessCFlag.ACCESS_WRITE, AccessCFlag.ACCESS_FETCH,
+        AccessCFlag.ACCESS_USER};
 
     private final CpuConfig cpu;
     private final LongUnaryOperator referenceView;
@@ -40,6 +45,11 @@ final class AccessCChecker implements EntryMemory {
     private final WalkAnswer ref = new WalkAnswer();
     private final long[] simChangedAddresses = new long[MAX];
     private final long[] simChangedValues = new long[MAX];
+    /** One vCPU, {@link Mmu#reset reset} to a fresh state for every case. */
+    private Mmu mmu;
+    /** The controls and the access a case's flags give, built once per distinct value (they are immutable). */
+    private final PagingControls[] controlsCache = new PagingControls[1 << 8];
+    private final Access[] accessCache = new Access[1 << 3];
 
     AccessCChecker(int maxPhyAddr) {
         this(maxPhyAddr, null);
@@ -68,12 +78,46 @@ final class AccessCChecker implements EntryMemory {
     /** Whether simulator and reference agree on access.c case {@code flags} at paging depth {@code mode}. */
     boolean agrees(int flags, PagingMode mode) {
         count = AccessCCase.entries(flags, mode, addresses, values);
-        PagingControls c = AccessCCase.controls(flags, mode);
-        Access a = AccessCCase.access(flags);
+        PagingControls c = controls(flags, mode);
+        Access a = access(flags);
         load();
         System.arraycopy(values, 0, refValues, 0, count);
-        Mmu mmu = new Mmu(cpu, mem, c);
+        if (mmu == null) {
+            mmu = new Mmu(cpu, mem, c);
+        } else {
+            mmu.reset(c);
+        }
         return AccessCFlag.ACCESS_TWICE.in(flags) ? twiceAgrees(c, a, mmu) : onceAgrees(c, a, mmu);
+    }
+
+    /** {@link AccessCCase#controls}, cached by the flags it reads and the depth. */
+    PagingControls controls(int flags, PagingMode mode) {
+        int key = bits(flags, CONTROL_FLAGS) << 2 | mode.ordinal() & 3;
+        PagingControls c = controlsCache[key];
+        if (c == null || c.mode() != mode) {
+            c = AccessCCase.controls(flags, mode);
+            controlsCache[key] = c;
+        }
+        return c;
+    }
+
+    /** {@link AccessCCase#access}, cached by the flags it reads. */
+    Access access(int flags) {
+        int key = bits(flags, ACCESS_FLAGS);
+        Access a = accessCache[key];
+        if (a == null) {
+            a = AccessCCase.access(flags);
+            accessCache[key] = a;
+        }
+        return a;
+    }
+
+    private static int bits(int flags, AccessCFlag[] fs) {
+        int k = 0;
+        for (int i = 0; i < fs.length; i++) {
+            k |= fs[i].in(flags) ? 1 << i : 0;
+        }
+        return k;
     }
 
     /** Memory holding exactly the case's entries (8 bytes wide): the previous case's other words are zeroed. */

@@ -35,11 +35,12 @@ class AccessCCheckerTest {
     }
 
     @Test
-    @DisplayName("the entries, controls and access of a case are those of AccessCCase.build")
+    @DisplayName("the entries, controls and access of a case (also as the checker caches them) are those of AccessCCase.build")
     void entriesAreTheBuiltCase() {
         long[] a = new long[AccessCCase.MAX_ENTRIES];
         long[] v = new long[AccessCCase.MAX_ENTRIES];
-        for (long i = 0; i < SPACE.count(); i += 100_003) {
+        AccessCChecker cached = new AccessCChecker(40);
+        for (long i = 0; i < SPACE.count(); i += 10_007) {
             int flags = SPACE.flagsAt(i);
             for (PagingMode m : List.of(PagingMode.LONG4, PagingMode.LONG5)) {
                 var wc = AccessCCase.build(flags, m, 40);
@@ -50,6 +51,8 @@ class AccessCCheckerTest {
                 }
                 assertThat(AccessCCase.controls(flags, m)).isEqualTo(wc.controls());
                 assertThat(AccessCCase.access(flags)).isEqualTo(wc.access());
+                assertThat(cached.controls(flags, m)).isEqualTo(wc.controls());
+                assertThat(cached.access(flags)).isEqualTo(wc.access());
             }
         }
     }

@@ -99,6 +99,26 @@ public final class Mmu {
         }
     }
 
+    /**
+     * Returns this vCPU to the state {@code new Mmu(cpu(), memory(), initial)} would have: the controls installed
+     * without any MOV side effect, TLB and paging-structure caches empty, and for PAE the PDPTE registers loaded from
+     * memory now (even if invalid; see {@link #pdpteValid()}). For harnesses that answer millions of one-shot accesses
+     * (the access.c matrix) with one MMU instead of one per access.
+     */
+    public void reset(PagingControls initial) {
+        controls = initial;
+        tlb.flushAll();
+        if (psc.mode() == initial.mode()) {
+            psc.flushAll();
+        } else {
+            psc = new PagingStructureCache(initial.mode());
+        }
+        Arrays.fill(pdpte, 0);
+        if (initial.mode() == PagingMode.PAE) {
+            pdpteLoadFails(initial.cr3(), true);
+        }
+    }
+
     public CpuConfig cpu() {
         return cpu;
     }
