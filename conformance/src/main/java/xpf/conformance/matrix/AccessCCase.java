@@ -32,18 +32,39 @@ public final class AccessCCase {
     }
 
     public static WalkCase build(int flags, PagingMode mode, int maxPhyAddr) {
+        long[] addresses = new long[MAX_ENTRIES];
+        long[] values = new long[MAX_ENTRIES];
+        int n = entries(flags, mode, addresses, values);
+        TreeMap<Long, Long> mem = new TreeMap<>();
+        for (int i = 0; i < n; i++) {
+            mem.put(addresses[i], values[i]);
+        }
+        return new WalkCase(cpu(maxPhyAddr), controls(flags, mode), mem, access(flags));
+    }
+
+    /** Entries of the largest layout (5-level). */
+    static final int MAX_ENTRIES = 5;
+
+    /**
+     * The paging-structure entries of case {@code flags}, root first, into {@code addresses}/{@code values}
+     * (at least {@link #MAX_ENTRIES} long); every other location reads 0.
+     *
+     * @return the number of entries (4 or 5)
+     */
+    static int entries(int flags, PagingMode mode, long[] addresses, long[] values) {
         if (mode != PagingMode.LONG4 && mode != PagingMode.LONG5) {
             throw new IllegalArgumentException("access.c's space is IA-32e only (4- and 5-level)");
         }
-        TreeMap<Long, Long> mem = new TreeMap<>();
+        int n = 0;
         long upper = 0x7; // P|RW|US
-        long cr3 = PML4;
         if (mode == PagingMode.LONG5) {
-            cr3 = PML5;
-            mem.put(PML5 + ((VA >>> 48) & 511) * 8, PML4 | upper);
+            addresses[n] = PML5 + ((VA >>> 48) & 511) * 8;
+            values[n++] = PML4 | upper;
         }
-        mem.put(PML4 + ((VA >>> 39) & 511) * 8, PDPT | upper);
-        mem.put(PDPT + ((VA >>> 30) & 511) * 8, PD | (PDPTE_NO_WRITABLE.in(flags) ? 0x5 : upper));
+        addresses[n] = PML4 + ((VA >>> 39) & 511) * 8;
+        values[n++] = PDPT | upper;
+        addresses[n] = PDPT + ((VA >>> 30) & 511) * 8;
+        values[n++] = PD | (PDPTE_NO_WRITABLE.in(flags) ? 0x5 : upper);
         boolean pse = PDE_PSE.in(flags);
         long pde = (pse ? FRAME_2M | 0x80 : PT)
                 | bit(flags, PDE_PRESENT, 0) | bit(flags, PDE_WRITABLE, 1) | bit(flags, PDE_USER, 2)
@@ -52,21 +73,37 @@ public final class AccessCCase {
         if (PKU_PKEY.in(flags)) {
             pde |= (pse ? 1L : 2L) << 59;
         }
-        mem.put(PD + ((VA >>> 21) & 511) * 8, pde);
+        addresses[n] = PD + ((VA >>> 21) & 511) * 8;
+        values[n++] = pde;
         long pte = FRAME_4K | bit(flags, PTE_PRESENT, 0) | bit(flags, PTE_WRITABLE, 1) | bit(flags, PTE_USER, 2)
                 | bit(flags, PTE_ACCESSED, 5) | bit(flags, PTE_DIRTY, 6) | bit(flags, PTE_NX, 63)
                 | bit(flags, PTE_BIT51, 51) | bit(flags, PTE_BIT36, 36);
         if (PKU_PKEY.in(flags)) {
             pte |= 1L << 59;
         }
-        mem.put(PT + ((VA >>> 12) & 511) * 8, pte);
+        addresses[n] = PT + ((VA >>> 12) & 511) * 8;
+        values[n++] = pte;
+        return n;
+    }
+
+    /** The CPU of every case: Intel, the host's MAXPHYADDR, 1 GiB pages. */
+    static CpuConfig cpu(int maxPhyAddr) {
+        return new CpuConfig(Vendor.INTEL, maxPhyAddr, true);
+    }
+
+    /** The controls of case {@code flags}: CR3 at the root table of {@code mode}. */
+    static PagingControls controls(int flags, PagingMode mode) {
         int pkru = (PKU_AD.in(flags) ? 1 << 2 : 0) | (PKU_WD.in(flags) ? 1 << 3 : 0);
-        PagingControls c = new PagingControls(mode, CPU_CR0_WP.in(flags), false, false, CPU_CR4_SMEP.in(flags), false,
-                CPU_CR4_PKE.in(flags), false, CPU_EFER_NX.in(flags), false, pkru, 0, cr3);
+        return new PagingControls(mode, CPU_CR0_WP.in(flags), false, false, CPU_CR4_SMEP.in(flags), false,
+                CPU_CR4_PKE.in(flags), false, CPU_EFER_NX.in(flags), false, pkru, 0,
+                mode == PagingMode.LONG5 ? PML5 : PML4);
+    }
+
+    /** The access of case {@code flags}. */
+    static Access access(int flags) {
         AccessKind kind = ACCESS_WRITE.in(flags) ? AccessKind.WRITE
                 : ACCESS_FETCH.in(flags) ? AccessKind.FETCH : AccessKind.READ;
-        Access a = new Access(VA, kind, ACCESS_USER.in(flags) ? 3 : 0, false, false);
-        return new WalkCase(new CpuConfig(Vendor.INTEL, maxPhyAddr, true), c, mem, a);
+        return new Access(VA, kind, ACCESS_USER.in(flags) ? 3 : 0, false, false);
     }
 
     private static long bit(int flags, AccessCFlag f, int bit) {

@@ -93,6 +93,7 @@ public final class MatrixCommand implements Callable<Integer> {
         String title;
         long total;
         LongFunction<MatrixRunner.MatrixCase> cases;
+        AccessCSpace exhaustive = null;
         switch (space) {
             case "access-c" -> {
                 AccessCSpace s = new AccessCSpace(new AccessCSpace.Host(maxPhyAddr, !noPku, false));
@@ -100,6 +101,7 @@ public final class MatrixCommand implements Callable<Integer> {
                     long perDepth = s.count();
                     total = perDepth * modes.size();
                     cases = i -> MatrixRunner.accessC(s, modes.get((int) (i / perDepth))).apply(i % perDepth);
+                    exhaustive = s;
                     title = String.format(Locale.ROOT, "access.c space, exhaustive, %s, MAXPHYADDR %d, %s",
                             depthName(modes), maxPhyAddr, noPku ? "no PKU" : "PKU");
                 } else {
@@ -135,7 +137,9 @@ public final class MatrixCommand implements Callable<Integer> {
         AtomicLong done = new AtomicLong();
         MatrixRunner.Summary sum;
         try (Progress p = new Progress("matrix", to - from, done, err, Progress.twentieth(to - from))) {
-            sum = MatrixRunner.run(from, to, nThreads, cases, ReferenceWalk::evaluate, done, 3);
+            sum = exhaustive != null
+                    ? MatrixRunner.runAccessC(from, to, nThreads, exhaustive, modes, done, 3)
+                    : MatrixRunner.run(from, to, nThreads, cases, ReferenceWalk::evaluate, done, 3);
         }
         for (MatrixRunner.Mismatch m : sum.mismatches()) {
             MatrixRunner.MatrixCase mc = cases.apply(m.index());

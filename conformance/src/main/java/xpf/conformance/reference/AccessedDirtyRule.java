@@ -1,8 +1,5 @@
 package xpf.conformance.reference;
 
-import java.util.SortedMap;
-import java.util.TreeMap;
-
 /**
  * §1.1e "Accessed / Dirty", the strict oracle column, applied only after a successful translation (on any fault
  * no entry changes): A on every entry used except PAE PDPTEs (which are registers, not memory the walk touches);
@@ -17,9 +14,14 @@ final class AccessedDirtyRule {
     private AccessedDirtyRule() {
     }
 
-    /** The entries whose value changes, address → new value. */
-    static SortedMap<Long, Long> updates(UsedEntries used, boolean write) {
-        TreeMap<Long, Long> current = new TreeMap<>();
+    /**
+     * The entries whose value changes, written to {@code out} as (address, new value) pairs in ascending address
+     * order.
+     */
+    static void updates(UsedEntries used, boolean write, WalkAnswer out) {
+        long[] addresses = out.changedAddresses;
+        long[] values = out.changedValues;
+        int n = 0;
         int leaf = used.last();
         for (int i = 0; i < used.count; i++) {
             if (used.levels[i] == Level.PAE_PDPTE) {
@@ -29,13 +31,50 @@ final class AccessedDirtyRule {
             long address = used.addresses[i];
             // The walk read every entry before any update (§1.1h: A/D after the walk), so an aliased entry starts
             // from the value read, then accumulates the updates of each use.
-            Long before = current.get(address);
-            long old = before != null ? before : used.values[i];
-            current.put(address, old | bits);
+            int j = indexOf(addresses, n, address);
+            if (j < 0) {
+                j = n++;
+                addresses[j] = address;
+                values[j] = used.values[i];
+            }
+            values[j] |= bits;
         }
         // §1.1e "A/D already set: no write" — only changed values are reported
-        current.entrySet().removeIf(e -> e.getValue() == originalValue(used, e.getKey()));
-        return current;
+        int kept = 0;
+        for (int j = 0; j < n; j++) {
+            if (values[j] != originalValue(used, addresses[j])) {
+                addresses[kept] = addresses[j];
+                values[kept] = values[j];
+                kept++;
+            }
+        }
+        sortByAddress(addresses, values, kept);
+        out.changedCount = kept;
+    }
+
+    private static int indexOf(long[] addresses, int n, long address) {
+        for (int j = 0; j < n; j++) {
+            if (addresses[j] == address) {
+                return j;
+            }
+        }
+        return -1;
+    }
+
+    /** Insertion sort of at most five pairs. */
+    private static void sortByAddress(long[] addresses, long[] values, int n) {
+        for (int i = 1; i < n; i++) {
+            long a = addresses[i];
+            long v = values[i];
+            int j = i - 1;
+            while (j >= 0 && addresses[j] > a) {
+                addresses[j + 1] = addresses[j];
+                values[j + 1] = values[j];
+                j--;
+            }
+            addresses[j + 1] = a;
+            values[j + 1] = v;
+        }
     }
 
     private static long originalValue(UsedEntries used, long address) {

@@ -1,8 +1,5 @@
 package xpf.conformance.reference;
 
-import java.util.List;
-import java.util.SortedMap;
-
 import xpf.model.x86.Access;
 import xpf.model.x86.AccessKind;
 import xpf.model.x86.CpuConfig;
@@ -38,33 +35,43 @@ public final class ReferenceWalk {
     }
 
     public static WalkOutcome evaluate(WalkCase wc) {
-        CpuConfig cpu = wc.cpu();
-        PagingControls c = wc.controls();
-        Access a = wc.access();
+        WalkAnswer answer = new WalkAnswer();
+        evaluate(wc.cpu(), wc.controls(), UsedEntries.of(wc.memory()), wc.access(), answer);
+        return answer.toOutcome();
+    }
+
+    /**
+     * The same evaluation, answered into {@code out} (reused by the caller from walk to walk) from entries read
+     * through {@code memory}.
+     */
+    public static void evaluate(CpuConfig cpu, PagingControls c, EntryMemory memory, Access a, WalkAnswer out) {
+        out.clear();
         PagingMode mode = c.mode();
-        SortedMap<Long, Long> memory = wc.memory();
 
         // 1. §1.1d step 2: a non-canonical address never reaches the walk; no CR2, no A/D.
         if (!isCanonical(mode, a.va())) {
-            return WalkOutcome.exception(a.stack() ? Vectors.SS : Vectors.GP, null);
+            out.exception(a.stack() ? Vectors.SS : Vectors.GP, null);
+            return;
         }
 
         long[] masks = ReservedBitTable.masksFor(cpu, c.eferNxe());
 
         // 2. §1.1b "PAE | PDPTE | 63:M, 8:5, 2:1": all four PDPTEs are loaded (as by MOV CR3) whatever the access.
         if (mode == PagingMode.PAE && pdpteLoadFails(memory, c.cr3(), masks)) {
-            return WalkOutcome.exception(Vectors.GP, NOTE_PDPTE_LOAD);
+            out.exception(Vectors.GP, NOTE_PDPTE_LOAD);
+            return;
         }
 
         // 3. §1.1a walk, §1.1b stop rules.
-        UsedEntries used = UsedEntries.read(c, cpu, memory, masks, a.va());
-        List<Long> walk = used.addressList();
+        UsedEntries used = UsedEntries.read(out.used, c, cpu, memory, masks, a.va());
         int accessBits = ErrorCodeRule.accessBits(c, a);
         switch (used.stop) {
             case NOT_PRESENT:
-                return WalkOutcome.pageFault(ErrorCodeRule.notPresent(accessBits), a.va(), walk, null);
+                out.pageFault(ErrorCodeRule.notPresent(accessBits), a.va(), used, null);
+                return;
             case RESERVED:
-                return WalkOutcome.pageFault(ErrorCodeRule.reserved(accessBits), a.va(), walk, null);
+                out.pageFault(ErrorCodeRule.reserved(accessBits), a.va(), used, null);
+                return;
             case LEAF:
                 break;
         }
@@ -89,14 +96,15 @@ public final class ReferenceWalk {
         if (verdict.denied()) {
             String note = verdict.deniedBy(RightsTable.Row.SMAP) && a.implicit() && cpu.vendor() == Vendor.AMD
                     ? NOTE_AMD_SMAP : null;
-            return WalkOutcome.pageFault(ErrorCodeRule.rights(accessBits, verdict.keyDenied()), a.va(), walk, note);
+            out.pageFault(ErrorCodeRule.rights(accessBits, verdict.keyDenied()), a.va(), used, note);
+            return;
         }
 
         // 5. Success: §1.1a physical address, §1.1e A/D.
         Level leafLevel = used.levels[used.last()];
         long pa = leafLevel.leafFrame(leaf, cpu.maxPhyAddr()) | (a.va() & (leafLevel.leafSize - 1));
-        SortedMap<Long, Long> after = AccessedDirtyRule.updates(used, a.kind() == AccessKind.WRITE);
-        return WalkOutcome.success(pa, leafLevel.leafSize, after, walk, null);
+        out.success(pa, leafLevel.leafSize, used);
+        AccessedDirtyRule.updates(used, a.kind() == AccessKind.WRITE, out);
     }
 
     /** §1.1a/§1.1d: 4-level: bits 63:47 all equal; 5-level: bits 63:56 all equal; 32-bit and PAE: no check. */
@@ -114,11 +122,11 @@ public final class ReferenceWalk {
     }
 
     /** §1.1b: any PDPTE with P=1 and a bit of its reserved mask set fails the load. */
-    static boolean pdpteLoadFails(SortedMap<Long, Long> memory, long cr3, long[] masks) {
+    static boolean pdpteLoadFails(EntryMemory memory, long cr3, long[] masks) {
         long base = UsedEntries.pdptBase(cr3);
         long mask = masks[ReservedBitTable.Row.PAE_PDPTE.ordinal()];
         for (int i = 0; i < 4; i++) {
-            long e = UsedEntries.read(memory, base + 8L * i);
+            long e = memory.read(base + 8L * i);
             if ((e & UsedEntries.P) != 0 && (e & mask) != 0) {
                 return true;
             }

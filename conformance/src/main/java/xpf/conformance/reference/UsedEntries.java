@@ -1,7 +1,5 @@
 package xpf.conformance.reference;
 
-import java.util.ArrayList;
-import java.util.List;
 import java.util.SortedMap;
 
 import xpf.model.x86.CpuConfig;
@@ -34,21 +32,24 @@ final class UsedEntries {
     int count;
     Stop stop;
 
-    private UsedEntries() {
+    UsedEntries() {
     }
 
     /**
-     * Reads the entries for {@code va}. {@code masks} are the §1.1b masks of this configuration. In PAE the first
-     * entry is the PDPTE register, which holds what memory held at the load, so it is read from memory as well.
+     * Reads the entries for {@code va} into {@code u} (its previous contents are discarded). {@code masks} are the
+     * §1.1b masks of this configuration. In PAE the first entry is the PDPTE register, which holds what memory held
+     * at the load, so it is read from memory as well.
      */
-    static UsedEntries read(PagingControls c, CpuConfig cpu, SortedMap<Long, Long> memory, long[] masks, long va) {
-        UsedEntries u = new UsedEntries();
+    static UsedEntries read(UsedEntries u, PagingControls c, CpuConfig cpu, EntryMemory memory, long[] masks,
+            long va) {
+        u.count = 0;
+        u.stop = null;
         PagingMode mode = c.mode();
         int mp = cpu.maxPhyAddr();
         long tableBase = rootTableBase(mode, c.cr3(), mp);
         for (Level level : Level.of(mode)) {
             long address = level.entryAddress(tableBase, va);
-            long value = read(memory, address);
+            long value = memory.read(address);
             int i = u.count++;
             u.levels[i] = level;
             u.addresses[i] = address;
@@ -89,21 +90,14 @@ final class UsedEntries {
     }
 
     /** Every location not listed in the case's memory reads 0 (walk-service.md, input key {@code memory}). */
-    static long read(SortedMap<Long, Long> memory, long address) {
-        Long v = memory.get(address);
-        return v == null ? 0 : v;
+    static EntryMemory of(SortedMap<Long, Long> memory) {
+        return address -> {
+            Long v = memory.get(address);
+            return v == null ? 0 : v;
+        };
     }
 
     int last() {
         return count - 1;
-    }
-
-    /** The entry addresses in read order, as the outcome's {@code walk} list. */
-    List<Long> addressList() {
-        List<Long> l = new ArrayList<>(count);
-        for (int i = 0; i < count; i++) {
-            l.add(addresses[i]);
-        }
-        return l;
     }
 }

@@ -51,13 +51,17 @@ public final class WalkBenchmarks implements Benchmark {
         return sum;
     }
 
-    /** Raw walks: the page walker alone (no TLB, no rights check, no A/D), as the matrix uses it. */
+    /**
+     * Raw walks: the page walker alone (no TLB, no rights check, no A/D), into one reused {@link
+     * PageWalker.WalkState} as the MMU does: every entry is read from memory and checked against the §1.1b masks.
+     */
     public static long rawWalks(Mmu mmu, long n) {
         long sum = 0;
         long[] pdpte = mmu.pdpteRegisters();
+        PageWalker.WalkState w = new PageWalker.WalkState();
+        PhysicalMemory mem = mmu.memory();
         for (long i = 0; i < n; i++) {
-            PageWalker.Walk w = PageWalker.walk(mmu.memory(), mmu.cpu(), mmu.controls(), pdpte,
-                    BASE_VA + ((i & (PAGES - 1)) << 12), null);
+            PageWalker.walk(w, mem, mmu.cpu(), mmu.controls(), pdpte, BASE_VA + ((i & (PAGES - 1)) << 12), null);
             sum += w.pa();
         }
         return sum;

@@ -25,9 +25,15 @@ public final class AccessRights {
      *         condition holds (set even if another right also denies, §1.1c note on PK).
      */
     public static int check(Access a, Effective e, PagingControls c, boolean ia32e) {
+        return check(a, e.user(), e.writable(), e.executeDisable(), e.pkey(), c, ia32e);
+    }
+
+    /** {@link #check(Access, Effective, PagingControls, boolean)} with the effective rights as plain values. */
+    public static int check(Access a, boolean user, boolean writable, boolean executeDisable, int pkey,
+            PagingControls c, boolean ia32e) {
         boolean supervisor = !a.userMode();
-        boolean pkDenied = ia32e && keyDenies(a, e, c, supervisor);
-        boolean denied = pkDenied || rightsDeny(a, e, c, supervisor);
+        boolean pkDenied = ia32e && keyDenies(a, user, pkey, c, supervisor);
+        boolean denied = pkDenied || rightsDeny(a, user, writable, executeDisable, c, supervisor);
         if (!denied) {
             return 0;
         }
@@ -36,24 +42,29 @@ public final class AccessRights {
 
     /** The non-key rows of the §1.1c decision table. */
     static boolean rightsDeny(Access a, Effective e, PagingControls c, boolean supervisor) {
+        return rightsDeny(a, e.user(), e.writable(), e.executeDisable(), c, supervisor);
+    }
+
+    private static boolean rightsDeny(Access a, boolean user, boolean writable, boolean executeDisable,
+            PagingControls c, boolean supervisor) {
         AccessKind k = a.kind();
         if (!supervisor) {
-            if (!e.user()) {
+            if (!user) {
                 return true; // user access to a supervisor page: always
             }
-            if (k == AccessKind.WRITE && !e.writable()) {
+            if (k == AccessKind.WRITE && !writable) {
                 return true;
             }
-            return k == AccessKind.FETCH && e.executeDisable();
+            return k == AccessKind.FETCH && executeDisable;
         }
         if (k == AccessKind.FETCH) {
-            return e.executeDisable() || (e.user() && c.cr4Smep());
+            return executeDisable || (user && c.cr4Smep());
         }
-        if (k == AccessKind.WRITE && !e.writable() && c.cr0Wp()) {
+        if (k == AccessKind.WRITE && !writable && c.cr0Wp()) {
             return true;
         }
         // SMAP: supervisor data access to a user page, unless explicit with EFLAGS.AC=1.
-        return e.user() && c.cr4Smap() && (a.implicit() || !c.eflagsAc());
+        return user && c.cr4Smap() && (a.implicit() || !c.eflagsAc());
     }
 
     /**
@@ -61,11 +72,15 @@ public final class AccessRights {
      * when CR4.PKS=1. AD denies any data access; WD denies writes, except supervisor writes with CR0.WP=0.
      */
     static boolean keyDenies(Access a, Effective e, PagingControls c, boolean supervisor) {
+        return keyDenies(a, e.user(), e.pkey(), c, supervisor);
+    }
+
+    private static boolean keyDenies(Access a, boolean user, int pkey, PagingControls c, boolean supervisor) {
         if (a.kind() == AccessKind.FETCH) {
             return false;
         }
         int reg;
-        if (e.user()) {
+        if (user) {
             if (!c.cr4Pke()) {
                 return false;
             }
@@ -76,8 +91,8 @@ public final class AccessRights {
             }
             reg = c.pkrs();
         }
-        boolean ad = ((reg >>> (2 * e.pkey())) & 1) != 0;
-        boolean wd = ((reg >>> (2 * e.pkey() + 1)) & 1) != 0;
+        boolean ad = ((reg >>> (2 * pkey)) & 1) != 0;
+        boolean wd = ((reg >>> (2 * pkey + 1)) & 1) != 0;
         if (ad) {
             return true;
         }

@@ -81,6 +81,8 @@ public final class Mmu {
     private final long[] pdpte = new long[4];
     private final Tlb tlb = new Tlb();
     private PagingStructureCache psc;
+    /** The walk's result buffer, reused by every translation of this vCPU (the walk allocates nothing). */
+    private final PageWalker.WalkState walk = new PageWalker.WalkState();
 
     /**
      * Creates the MMU with the given controls in force. For PAE the PDPTE registers are loaded now; if they are
@@ -92,6 +94,26 @@ public final class Mmu {
         this.mem = mem;
         this.controls = initial;
         this.psc = new PagingStructureCache(initial.mode());
+        if (initial.mode() == PagingMode.PAE) {
+            pdpteLoadFails(initial.cr3(), true);
+        }
+    }
+
+    /**
+     * Returns this vCPU to the state {@code new Mmu(cpu(), memory(), initial)} would have: the controls installed
+     * without any MOV side effect, TLB and paging-structure caches empty, and for PAE the PDPTE registers loaded from
+     * memory now (even if invalid; see {@link #pdpteValid()}). For harnesses that answer millions of one-shot accesses
+     * (the access.c matrix) with one MMU instead of one per access.
+     */
+    public void reset(PagingControls initial) {
+        controls = initial;
+        tlb.flushAll();
+        if (psc.mode() == initial.mode()) {
+            psc.flushAll();
+        } else {
+            psc = new PagingStructureCache(initial.mode());
+        }
+        Arrays.fill(pdpte, 0);
         if (initial.mode() == PagingMode.PAE) {
             pdpteLoadFails(initial.cr3(), true);
         }
@@ -260,20 +282,22 @@ public final class Mmu {
 
         PageWalker.Start start = psc.lookup(la);
         Source source = start == null ? Source.WALK : Source.PSC_WALK;
-        PageWalker.Walk w = PageWalker.walk(mem, cpu, c, pdpte, la, start);
-        if (w.status() != PageWalker.Status.TRANSLATED) {
-            return pageFault(base | w.errorBits(), la, w.slots(), source, w.status());
+        PageWalker.WalkState w = walk;
+        PageWalker.Status status = PageWalker.walk(w, mem, cpu, c, pdpte, la, start);
+        if (status != PageWalker.Status.TRANSLATED) {
+            return pageFault(base | w.errorBits, la, w.slotsCopy(), source, status);
         }
-        int deny = AccessRights.check(a, w.rights(), c, ia32e);
+        int deny = AccessRights.check(a, w.user, w.writable, w.executeDisable, w.pkey, c, ia32e);
         if (deny != 0) {
-            return pageFault(base | deny, la, w.slots(), source, w.status());
+            return pageFault(base | deny, la, w.slotsCopy(), source, status);
         }
         boolean write = a.kind() == AccessKind.WRITE;
-        long[][] ad = setAccessedDirty(w, write);
+        long[] slots = w.slotsCopy();
+        Result ok = setAccessedDirty(w, write, la, slots, source);
         if (fillCaches) {
             fillCaches(w, la, start, write, c);
         }
-        return new Result(Outcome.OK, 0, la, w.pa(), w.pageSize(), w.slots(), ad[0], ad[1], source, w.status());
+        return ok;
     }
 
     private Result pageFault(int ec, long la, long[] walk, Source source, PageWalker.Status status) {
@@ -287,37 +311,47 @@ public final class Mmu {
      * locked read-modify-write of the current value; an entry that already has the bit is not written.
      */
     @Rule("1.1e")
-    private long[][] setAccessedDirty(PageWalker.Walk w, boolean write) {
-        int n = w.count();
-        long[] slots = new long[n + 1];
-        long[] values = new long[n + 1];
+    private Result setAccessedDirty(PageWalker.WalkState w, boolean write, long la, long[] walkSlots, Source source) {
+        int n = w.count;
+        long[] slots = NONE;
+        long[] values = NONE;
         int k = 0;
         int width = controls.mode().entryBytes();
-        for (int i = w.rightsFrom(); i < n; i++) {
+        for (int i = w.rightsFrom; i < n; i++) {
             long bits = EntryBits.A | (write && i == n - 1 ? EntryBits.D : 0);
-            long slot = w.slots()[i];
+            long slot = w.slots[i];
             long cur = width == 4 ? mem.read(slot, 4) : mem.readWord(slot);
             if ((cur & bits) != bits) {
                 long upd = cur | bits;
                 mem.compareAndSet(slot, width, cur, upd);
+                if (k == 0) {
+                    slots = new long[n];
+                    values = new long[n];
+                }
                 slots[k] = slot;
                 values[k] = upd;
                 k++;
             }
         }
-        return new long[][] {Arrays.copyOf(slots, k), Arrays.copyOf(values, k)};
+        if (k > 0 && k < n) {
+            slots = Arrays.copyOf(slots, k);
+            values = Arrays.copyOf(values, k);
+        }
+        return new Result(Outcome.OK, 0, la, w.pa, w.pageSize, walkSlots, slots, values, source,
+                PageWalker.Status.TRANSLATED);
     }
 
-    private void fillCaches(PageWalker.Walk w, long la, PageWalker.Start start, boolean write, PagingControls c) {
+    private void fillCaches(PageWalker.WalkState w, long la, PageWalker.Start start, boolean write,
+            PagingControls c) {
         int firstLevel = start == null ? 0 : start.levelIndex();
         boolean user = start == null || start.user();
         boolean writable = start == null || start.writable();
         boolean xd = start != null && start.executeDisable();
         boolean nx = c.eferNxe() && c.mode() != PagingMode.LEGACY2;
-        int n = w.count();
+        int n = w.count;
         for (int k = 0; k < n - 1; k++) {
-            long e = w.values()[k];
-            if (k >= w.rightsFrom()) {
+            long e = w.values[k];
+            if (k >= w.rightsFrom) {
                 user &= (e & EntryBits.US) != 0;
                 writable &= (e & EntryBits.RW) != 0;
                 xd |= nx && (e & EntryBits.XD) != 0;
@@ -326,11 +360,13 @@ public final class Mmu {
             long nextBase = PagingGeometry.nextTableBase(c.mode(), e, cpu.maxPhyAddr());
             psc.fill(levelIndex, la, new PageWalker.Start(levelIndex + 1, nextBase, user, writable, xd));
         }
-        long leaf = w.leafValue();
+        long leaf = w.values[n - 1];
         boolean dirty = write || (leaf & EntryBits.D) != 0;
-        boolean global = c.cr4Pge() && w.global();
-        long vaBase = la & -w.pageSize();
-        long paBase = w.pa() & -w.pageSize();
-        tlb.insert(la, new Tlb.Entry(vaBase, w.pageSize(), paBase, w.rights(), dirty, global, w.leafSlot()));
+        boolean global = c.cr4Pge() && w.global;
+        long vaBase = la & -w.pageSize;
+        long paBase = w.pa & -w.pageSize;
+        tlb.insert(la, new Tlb.Entry(vaBase, w.pageSize, paBase,
+                new AccessRights.Effective(w.user, w.writable, w.executeDisable, w.pkey), dirty, global,
+                w.slots[n - 1]));
     }
 }

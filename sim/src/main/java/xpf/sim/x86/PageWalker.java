@@ -66,63 +66,255 @@ public final class PageWalker {
     }
 
     /**
+     * What a walk consults for one configuration, computed once: the level geometry of the mode, and for every level
+     * and PS value the §1.1b reserved mask ({@link ReservedBits#mask}) and whether a present entry is a leaf
+     * ({@link ReservedBits#isLeaf}). They depend only on the CPU, the paging mode, EFER.NXE and CR4.PSE, so one
+     * immutable instance per such configuration is shared by every walker (a fresh vCPU per walk case pays nothing).
+     */
+    static final class Tables {
+        private static final int VENDORS = xpf.model.x86.Vendor.values().length;
+        private static final int MODES = PagingMode.values().length;
+        private static final Tables[] CACHE = new Tables[(CpuConfig.MAX_MAXPHYADDR - CpuConfig.MIN_MAXPHYADDR + 1)
+                * VENDORS * 2 * MODES * 4];
+
+        final CpuConfig cpu;
+        final PagingMode mode;
+        final boolean nxe;
+        final boolean pse;
+        final LevelGeometry[] geo;
+        /** [levelIndex * 2 + (PS ? 1 : 0)] → reserved mask. */
+        final long[] rsvd;
+        /** [levelIndex * 2 + (PS ? 1 : 0)] → whether a present entry is a leaf. */
+        final boolean[] leaf;
+        /** [levelIndex] → the level's lowest linear-address bit, the index mask, the size a leaf there maps. */
+        final int[] shift;
+        final long[] indexMask;
+        final long[] span;
+        /** [levelIndex] → the entry is the PAE PDPTE register (read from the registers, no reserved check here). */
+        final boolean[] pdpteRegister;
+        /** The mask {@link PagingGeometry#nextTableBase} applies to a non-leaf entry. */
+        final long tableMask;
+
+        private Tables(CpuConfig cpu, PagingControls c) {
+            this.cpu = cpu;
+            this.mode = c.mode();
+            this.nxe = c.eferNxe();
+            this.pse = c.cr4Pse();
+            geo = PagingGeometry.levels(mode).toArray(new LevelGeometry[0]);
+            rsvd = new long[geo.length * 2];
+            leaf = new boolean[geo.length * 2];
+            shift = new int[geo.length];
+            indexMask = new long[geo.length];
+            span = new long[geo.length];
+            pdpteRegister = new boolean[geo.length];
+            tableMask = PagingGeometry.nextTableBase(mode, -1L, cpu.maxPhyAddr());
+            for (int i = 0; i < geo.length; i++) {
+                shift[i] = geo[i].shift();
+                indexMask[i] = (1L << geo[i].indexBits()) - 1;
+                span[i] = geo[i].span();
+                pdpteRegister[i] = mode == PagingMode.PAE && geo[i].level() == EntryLevel.PDPTE;
+                for (int ps = 0; ps < 2; ps++) {
+                    long probe = ps == 1 ? EntryBits.PS : 0;
+                    rsvd[i * 2 + ps] = ReservedBits.mask(mode, geo[i].level(), probe, cpu, c);
+                    leaf[i * 2 + ps] = ReservedBits.isLeaf(mode, geo[i].level(), probe, c);
+                }
+            }
+        }
+
+        boolean isFor(CpuConfig c, PagingControls pc) {
+            return (c == cpu || c.equals(cpu)) && pc.mode() == mode && pc.eferNxe() == nxe && pc.cr4Pse() == pse;
+        }
+
+        /** The shared tables of a configuration (a benign race may build one twice; both are equal). */
+        static Tables of(CpuConfig cpu, PagingControls c) {
+            int i = ((((cpu.maxPhyAddr() - CpuConfig.MIN_MAXPHYADDR) * VENDORS + cpu.vendor().ordinal()) * 2
+                    + (cpu.page1gb() ? 1 : 0)) * MODES + c.mode().ordinal()) * 4 + (c.eferNxe() ? 2 : 0)
+                    + (c.cr4Pse() ? 1 : 0);
+            Tables t = CACHE[i];
+            if (t == null) {
+                t = new Tables(cpu, c);
+                CACHE[i] = t;
+            }
+            return t;
+        }
+    }
+
+    /**
+     * A reusable, mutable walk result: what {@link Walk} holds, in arrays allocated once, plus the per-configuration
+     * tables the walk consults (reserved masks and leaf rules of §1.1b/§1.1a for every level and PS value, the level
+     * geometry), recomputed only when the CPU, paging mode, EFER.NXE or CR4.PSE change. One per {@link Mmu} (or per
+     * benchmark/matrix thread): the hot path of a walk allocates nothing. Not thread-safe.
+     */
+    public static final class WalkState {
+        private static final int MAX = 5;
+        final long[] slots = new long[MAX];
+        final long[] values = new long[MAX];
+        /** Index (into {@link #geo}) of the first level read: the entry kinds follow from it. */
+        int first;
+        int count;
+        Status status;
+        int rightsFrom;
+        int errorBits;
+        long pa;
+        long pageSize;
+        boolean user;
+        boolean writable;
+        boolean executeDisable;
+        int pkey;
+        boolean global;
+
+        private Tables tables;
+
+        private void configure(CpuConfig cpu, PagingControls c) {
+            Tables t = tables;
+            if (t == null || !t.isFor(cpu, c)) {
+                tables = Tables.of(cpu, c);
+            }
+        }
+
+        public Status status() {
+            return status;
+        }
+
+        public int count() {
+            return count;
+        }
+
+        public long slot(int i) {
+            return slots[i];
+        }
+
+        public long value(int i) {
+            return values[i];
+        }
+
+        public long pa() {
+            return pa;
+        }
+
+        public long pageSize() {
+            return pageSize;
+        }
+
+        public int errorBits() {
+            return errorBits;
+        }
+
+        public int rightsFrom() {
+            return rightsFrom;
+        }
+
+        /** The entries read, as a fresh array. */
+        public long[] slotsCopy() {
+            return java.util.Arrays.copyOf(slots, count);
+        }
+
+        /** The same result as an immutable {@link Walk}. */
+        public Walk toWalk() {
+            long[] s = slotsCopy();
+            long[] v = java.util.Arrays.copyOf(values, count);
+            EntryLevel[] k = new EntryLevel[count];
+            for (int i = 0; i < count; i++) {
+                k[i] = tables.geo[first + i].level();
+            }
+            if (status != Status.TRANSLATED) {
+                return new Walk(status, s, v, k, rightsFrom, errorBits, 0, 0, null, false);
+            }
+            return new Walk(status, s, v, k, rightsFrom, 0, pa, pageSize,
+                    new AccessRights.Effective(user, writable, executeDisable, pkey), global);
+        }
+    }
+
+    /**
      * Walks {@code la}.
      *
      * @param pdpte the four PAE PDPTE registers (loaded at MOV CR3); ignored in other modes
      * @param start where to start (from a paging-structure cache), or null for a full walk from CR3
      */
     public static Walk walk(PhysicalMemory mem, CpuConfig cpu, PagingControls c, long[] pdpte, long la, Start start) {
+        WalkState s = new WalkState();
+        walk(s, mem, cpu, c, pdpte, la, start);
+        return s.toWalk();
+    }
+
+    /**
+     * Walks {@code la} into {@code s} (the allocation-free form of {@link #walk(PhysicalMemory, CpuConfig,
+     * PagingControls, long[], long, Start)}; same rules, same result).
+     *
+     * @return the walk's status, also in {@code s}
+     */
+    public static Status walk(WalkState s, PhysicalMemory mem, CpuConfig cpu, PagingControls c, long[] pdpte, long la,
+            Start start) {
+        s.configure(cpu, c);
         PagingMode mode = c.mode();
-        List<LevelGeometry> geo = PagingGeometry.levels(mode);
+        Tables t = s.tables;
+        LevelGeometry[] geo = t.geo;
+        long[] rsvd = t.rsvd;
+        boolean[] leafRule = t.leaf;
         int m = cpu.maxPhyAddr();
-        int n = geo.size();
+        int n = geo.length;
         int first = start == null ? 0 : start.levelIndex();
-        long[] slots = new long[n - first];
-        long[] values = new long[n - first];
-        EntryLevel[] kinds = new EntryLevel[n - first];
+        s.first = first;
+        long[] slots = s.slots;
+        long[] values = s.values;
         boolean user = start == null || start.user();
         boolean writable = start == null || start.writable();
         boolean xd = start != null && start.executeDisable();
         boolean nx = c.eferNxe() && mode != PagingMode.LEGACY2;
-        int rightsFrom = (mode == PagingMode.PAE && first == 0) ? 1 : 0;
+        boolean pae = mode == PagingMode.PAE;
+        s.rightsFrom = (pae && first == 0) ? 1 : 0;
+        s.errorBits = 0;
         long table = start == null ? PagingGeometry.rootBase(mode, c.cr3(), m) : start.tableBase();
         int width = mode.entryBytes();
         int k = 0;
+        int[] shift = t.shift;
+        long[] indexMask = t.indexMask;
+        boolean[] pdpteRegisterAt = t.pdpteRegister;
+        long tableMask = t.tableMask;
         for (int i = first; i < n; i++, k++) {
-            LevelGeometry g = geo.get(i);
-            long slot = table + g.index(la) * width;
+            long index = (la >>> shift[i]) & indexMask[i];
+            long slot = table + index * width;
+            // PAE: the PDPTE comes from the register loaded at MOV CR3, not from memory (§1.1b).
+            boolean pdpteRegister = pdpteRegisterAt[i];
             long e;
-            if (mode == PagingMode.PAE && g.level() == EntryLevel.PDPTE) {
-                // PAE: the PDPTE comes from the register loaded at MOV CR3, not from memory (§1.1b).
-                e = pdpte[(int) g.index(la)];
+            if (pdpteRegister) {
+                e = pdpte[(int) index];
             } else {
                 e = width == 4 ? mem.read(slot, 4) : mem.readWord(slot);
             }
             slots[k] = slot;
             values[k] = e;
-            kinds[k] = g.level();
             if ((e & EntryBits.P) == 0) {
-                return trimmed(Status.NOT_PRESENT, slots, values, kinds, k + 1, rightsFrom, 0);
+                s.count = k + 1;
+                s.status = Status.NOT_PRESENT;
+                return Status.NOT_PRESENT;
             }
-            boolean pdpteRegister = mode == PagingMode.PAE && g.level() == EntryLevel.PDPTE;
-            if (!pdpteRegister && (e & ReservedBits.mask(mode, g.level(), e, cpu, c)) != 0) {
-                return trimmed(Status.RESERVED, slots, values, kinds, k + 1, rightsFrom,
-                        PfErrorCode.P | PfErrorCode.RSVD);
-            }
+            int row = i * 2 + ((e & EntryBits.PS) != 0 ? 1 : 0);
             if (!pdpteRegister) {
+                if ((e & rsvd[row]) != 0) {
+                    s.count = k + 1;
+                    s.errorBits = PfErrorCode.P | PfErrorCode.RSVD;
+                    s.status = Status.RESERVED;
+                    return Status.RESERVED;
+                }
                 user &= (e & EntryBits.US) != 0;
                 writable &= (e & EntryBits.RW) != 0;
                 xd |= nx && (e & EntryBits.XD) != 0;
             }
-            if (ReservedBits.isLeaf(mode, g.level(), e, c)) {
-                long size = g.span();
-                long pa = leafAddress(mode, g.level(), e, la, size, m);
-                int pkey = PagingGeometry.ia32e(mode) ? EntryBits.pkey(e) : 0;
-                return new Walk(Status.TRANSLATED, trim(slots, k + 1), trim(values, k + 1), trim(kinds, k + 1),
-                        rightsFrom, 0, pa, size, new AccessRights.Effective(user, writable, xd, pkey),
-                        (e & EntryBits.G) != 0);
+            if (leafRule[row]) {
+                long size = t.span[i];
+                s.count = k + 1;
+                s.pa = leafAddress(mode, geo[i].level(), e, la, size, m);
+                s.pageSize = size;
+                s.user = user;
+                s.writable = writable;
+                s.executeDisable = xd;
+                s.pkey = PagingGeometry.ia32e(mode) ? EntryBits.pkey(e) : 0;
+                s.global = (e & EntryBits.G) != 0;
+                s.status = Status.TRANSLATED;
+                return Status.TRANSLATED;
             }
-            table = PagingGeometry.nextTableBase(mode, e, m);
+            table = e & tableMask;
         }
         throw new IllegalStateException("walk fell off the last level (PTE is always a leaf)");
     }
@@ -139,19 +331,5 @@ public final class PageWalker {
         }
         long frameMask = EntryBits.bits(m - 1, Long.numberOfTrailingZeros(size));
         return (e & frameMask) | (la & (size - 1));
-    }
-
-    private static Walk trimmed(Status s, long[] slots, long[] values, EntryLevel[] kinds, int len, int rightsFrom,
-            int errorBits) {
-        return new Walk(s, trim(slots, len), trim(values, len), trim(kinds, len), rightsFrom, errorBits, 0, 0,
-                null, false);
-    }
-
-    private static long[] trim(long[] a, int len) {
-        return len == a.length ? a : java.util.Arrays.copyOf(a, len);
-    }
-
-    private static EntryLevel[] trim(EntryLevel[] a, int len) {
-        return len == a.length ? a : java.util.Arrays.copyOf(a, len);
     }
 }

@@ -62,7 +62,7 @@ public final class PagingStructureCache {
     public void invalidateAddress(long la) {
         List<LevelGeometry> geo = PagingGeometry.levels(mode);
         for (int i = 0; i < byLevel.length; i++) {
-            if (byLevel[i] != null) {
+            if (byLevel[i] != null && !byLevel[i].isEmpty()) {
                 byLevel[i].remove(key(geo.get(i), la));
             }
         }

@@ -1,6 +1,5 @@
 package xpf.sim.x86;
 
-import java.util.Arrays;
 import java.util.SortedMap;
 import java.util.TreeMap;
 import java.util.function.LongConsumer;
@@ -16,22 +15,31 @@ import java.util.function.LongConsumer;
 public final class PhysicalMemory {
     private static final long EMPTY = Long.MIN_VALUE;
 
-    private long[] keys = new long[16];
-    private long[] vals = new long[16];
+    /**
+     * Open addressing with keys and values interleaved: slot {@code i} is {@code table[2i]} (word index, or EMPTY)
+     * and {@code table[2i+1]} (its value), so a lookup touches one cache line, not two (each level of a page walk is
+     * one lookup, and the next level's address depends on it).
+     */
+    private long[] table = new long[32];
     private int size;
     private long lastKey = EMPTY;
     private long lastVal;
     private LongConsumer writeObserver;
 
     public PhysicalMemory() {
-        Arrays.fill(keys, EMPTY);
+        fillEmpty(table);
+    }
+
+    private static void fillEmpty(long[] t) {
+        for (int i = 0; i < t.length; i += 2) {
+            t[i] = EMPTY;
+        }
     }
 
     /** A deep copy: the reference model and invariants compare states before and after an operation. */
     public PhysicalMemory copy() {
         PhysicalMemory c = new PhysicalMemory();
-        c.keys = keys.clone();
-        c.vals = vals.clone();
+        c.table = table.clone();
         c.size = size;
         return c;
     }
@@ -49,14 +57,15 @@ public final class PhysicalMemory {
         return (int) (h >>> 40) & mask;
     }
 
-    /** Index of {@code key} in the table, or of the empty slot where it would go. */
+    /** Index (into {@link #table}, even) of {@code key}'s slot, or of the empty slot where it would go. */
     private int find(long key) {
-        int mask = keys.length - 1;
+        long[] t = table;
+        int mask = (t.length >> 1) - 1;
         int i = slot(key, mask);
-        while (keys[i] != EMPTY && keys[i] != key) {
+        while (t[2 * i] != EMPTY && t[2 * i] != key) {
             i = (i + 1) & mask;
         }
-        return i;
+        return 2 * i;
     }
 
     /** Reads the aligned 8-byte word containing {@code pa}. */
@@ -65,8 +74,17 @@ public final class PhysicalMemory {
         if (key == lastKey) {
             return lastVal;
         }
-        int i = find(key);
-        long v = keys[i] == EMPTY ? 0 : vals[i];
+        // find(), with one load of the key per probe (the page walk's hot path).
+        long[] t = table;
+        int mask = (t.length >> 1) - 1;
+        int i = slot(key, mask);
+        long v = 0;
+        for (long ki; (ki = t[2 * i]) != EMPTY; i = (i + 1) & mask) {
+            if (ki == key) {
+                v = t[2 * i + 1];
+                break;
+            }
+        }
         lastKey = key;
         lastVal = v;
         return v;
@@ -76,16 +94,16 @@ public final class PhysicalMemory {
     public void writeWord(long pa, long value) {
         long key = pa >>> 3;
         int i = find(key);
-        if (keys[i] == EMPTY) {
+        if (table[i] == EMPTY) {
             if (value != 0) {
-                keys[i] = key;
-                vals[i] = value;
-                if (++size * 2 > keys.length) {
+                table[i] = key;
+                table[i + 1] = value;
+                if (++size * 4 > table.length) {
                     grow();
                 }
             }
         } else {
-            vals[i] = value;
+            table[i + 1] = value;
         }
         lastKey = key;
         lastVal = value;
@@ -95,16 +113,14 @@ public final class PhysicalMemory {
     }
 
     private void grow() {
-        long[] ok = keys;
-        long[] ov = vals;
-        keys = new long[ok.length * 2];
-        vals = new long[ok.length * 2];
-        Arrays.fill(keys, EMPTY);
-        for (int j = 0; j < ok.length; j++) {
-            if (ok[j] != EMPTY) {
-                int i = find(ok[j]);
-                keys[i] = ok[j];
-                vals[i] = ov[j];
+        long[] old = table;
+        table = new long[old.length * 2];
+        fillEmpty(table);
+        for (int j = 0; j < old.length; j += 2) {
+            if (old[j] != EMPTY) {
+                int i = find(old[j]);
+                table[i] = old[j];
+                table[i + 1] = old[j + 1];
             }
         }
     }
@@ -165,7 +181,7 @@ public final class PhysicalMemory {
         for (int w = 0; w < 512; w++) {
             long pa = base + 8L * w;
             int i = find(pa >>> 3);
-            if (keys[i] != EMPTY && vals[i] != 0) {
+            if (table[i] != EMPTY && table[i + 1] != 0) {
                 writeWord(pa, 0);
             }
         }
@@ -174,9 +190,9 @@ public final class PhysicalMemory {
     /** Every non-zero 8-byte word, by physical address (a deterministic view for traces and diffs). */
     public SortedMap<Long, Long> snapshotWords() {
         TreeMap<Long, Long> out = new TreeMap<>();
-        for (int j = 0; j < keys.length; j++) {
-            if (keys[j] != EMPTY && vals[j] != 0) {
-                out.put(keys[j] << 3, vals[j]);
+        for (int j = 0; j < table.length; j += 2) {
+            if (table[j] != EMPTY && table[j + 1] != 0) {
+                out.put(table[j] << 3, table[j + 1]);
             }
         }
         return out;

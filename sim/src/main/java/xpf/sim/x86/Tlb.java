@@ -19,6 +19,12 @@ public final class Tlb {
     }
 
     private static final long[] SIZES = {PageSizes.SIZE_4K, PageSizes.SIZE_2M, PageSizes.SIZE_4M, PageSizes.SIZE_1G};
+    /**
+     * log2 of each size. The maps are keyed by page number ({@code la >>> shift}), not by the page's base address:
+     * consecutive pages then have consecutive keys, which HashMap spreads over its buckets (base addresses differ
+     * only above bit 12, where HashMap's hash folding leaves most of them in a few treeified buckets).
+     */
+    private static final int[] SHIFTS = {12, 21, 22, 30};
     @SuppressWarnings("unchecked")
     private final Map<Long, Entry>[] bySize = new Map[SIZES.length];
 
@@ -42,7 +48,7 @@ public final class Tlb {
     public Entry lookup(long la) {
         for (int i = 0; i < SIZES.length; i++) {
             if (bySize[i] != null && !bySize[i].isEmpty()) {
-                Entry e = bySize[i].get(la & -SIZES[i]);
+                Entry e = bySize[i].get(la >>> SHIFTS[i]);
                 if (e != null) {
                     return e;
                 }
@@ -58,14 +64,15 @@ public final class Tlb {
      */
     public void insert(long la, Entry e) {
         invalidatePage(la);
-        map(sizeIndex(e.pageSize())).put(e.vaBase(), e);
+        int i = sizeIndex(e.pageSize());
+        map(i).put(e.vaBase() >>> SHIFTS[i], e);
     }
 
     /** INVLPG / #PF delivery: every entry covering {@code la}, global ones included. */
     public void invalidatePage(long la) {
         for (int i = 0; i < SIZES.length; i++) {
             if (bySize[i] != null && !bySize[i].isEmpty()) {
-                bySize[i].remove(la & -SIZES[i]);
+                bySize[i].remove(la >>> SHIFTS[i]);
             }
         }
     }

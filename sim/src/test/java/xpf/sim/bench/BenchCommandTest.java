@@ -26,6 +26,21 @@ class BenchCommandTest {
     }
 
     @Test
+    void figureLinesOfAChildRunParseBackToTheSameFigures() {
+        StringWriter out = new StringWriter();
+        int rc = Main.execute(new String[] {"bench", "--figures", "--only", "walk", "--seconds", "0.05"},
+                new PrintWriter(out), new PrintWriter(new StringWriter()));
+        assertThat(rc).isZero();
+        var figures = BenchCommand.parseFigures(out.toString());
+        assertThat(figures).extracting(BenchFigure::key)
+                .containsExactly("walks_per_s", "mmu_cold_walks_per_s", "tlb_hits_per_s");
+        assertThat(figures.get(0).value()).isPositive();
+        assertThat(figures.get(0).goal()).isEqualTo(20e6);
+        assertThat(figures.get(0).unit()).isEqualTo("walks/s");
+        assertThat(figures.get(0).note()).contains("raw cold 4-level");
+    }
+
+    @Test
     void walkChecksumsAgreeBetweenColdRawAndWarmPaths() {
         // All three benchmark loops translate the same pages, so they must produce the same physical addresses.
         long n = WalkBenchmarks.PAGES * 3L;
