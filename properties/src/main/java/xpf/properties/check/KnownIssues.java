@@ -244,13 +244,6 @@ public final class KnownIssues {
             return "known disagreement: xen-3.1 SVM re-queued external interrupt not delivered in the step "
                     + "(xen31-svm-requeued-external-interrupt)";
         }
-        // hap-paging-types-mapped.yaml: under HAP a gfn of a paging type (ram_paging_out, ram_paged) is not
-        // present in the NPT/EPT, so the access takes a nested fault and Xen pages it in (hvm.5.2.7, fixed
-        // hap_paging, then the retry); the simulator completes the access at once (or follows another path).
-        if (hap && prediction.reason() != null && prediction.reason().contains("hap_paging")
-                && !"hap_paging".equals(out.fields().get("fixup"))) {
-            return "known disagreement: HAP paging type accessed without a nested fault (hap-paging-types-mapped)";
-        }
         // hap-fetch-from-mmio.yaml: under HAP an instruction fetch from an emulated-MMIO gfn: the reference's
         // emulator walks the guest's tables for the fetch and injects the #PF that walk raises; the simulator injects
         // #GP(0) (handle_mmio failing).

@@ -115,7 +115,10 @@ public final class P2m {
      * The nested-table view of an entry, as the hardware walks it under HAP (Xen's {@code p2m_type_to_flags} /
      * {@code ept_p2m_type_to_flags}, simplified to r/w/x): RAM rwx, log-dirty / read-only / shared / ioreq-server
      * r-x (writes fault), grant_map_ro r--, MMIO-direct and foreign maps rwx, and no entry at all for holes,
-     * mmio_dm, populate-on-demand, paged and broken frames.
+     * mmio_dm, populate-on-demand, the three paging types and broken frames. Fixed 2026-11-26 (finding
+     * hap-paging-types-mapped): ram_paging_out kept its frame r-x, but both tables give every paging type no
+     * access (p2m-pt.c {@code p2m_type_to_flags}: only NX; p2m-ept.c {@code ept_p2m_type_to_flags}: r = w = x = 0,
+     * Xen 4.22), so any access takes the nested fault and {@code p2m_mem_paging_populate}.
      */
     public NestedPaging.NestedEntry hardwareEntry(long gfn) {
         P2mEntry e = lookup(gfn);
@@ -125,10 +128,10 @@ public final class P2m {
         return switch (e.type()) {
             case RAM_RW, MMIO_DIRECT, MAP_FOREIGN, GRANT_MAP_RW -> new NestedPaging.NestedEntry(e.mfn(), true, true,
                     true);
-            case RAM_LOGDIRTY, RAM_RO, RAM_SHARED, IOREQ_SERVER, RAM_PAGING_OUT ->
+            case RAM_LOGDIRTY, RAM_RO, RAM_SHARED, IOREQ_SERVER ->
                 new NestedPaging.NestedEntry(e.mfn(), true, false, true);
             case GRANT_MAP_RO -> new NestedPaging.NestedEntry(e.mfn(), true, false, false);
-            case INVALID, MMIO_DM, POPULATE_ON_DEMAND, RAM_PAGED, RAM_PAGING_IN, RAM_BROKEN -> null;
+            case INVALID, MMIO_DM, POPULATE_ON_DEMAND, RAM_PAGING_OUT, RAM_PAGED, RAM_PAGING_IN, RAM_BROKEN -> null;
         };
     }
 
