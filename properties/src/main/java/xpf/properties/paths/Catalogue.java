@@ -172,6 +172,19 @@ public enum Catalogue {
             o -> o.scenario().machine().xen() == XenProfile.XEN_3_1 && o.access() != null),
     PV32_BOUNCE(Suite.PV, 6, "PV 32-bit compat bounce frame",
             o -> o.spec().kind() == DomainKind.PV32 && pvForwarded(o)),
+    PV_LINEAR_PT(Suite.PV, 4, "PV linear page table: a read-only same-level entry to another validated table of "
+            + "the domain accepted (get_lN_linear_pagetable, PV §4.4)",
+            o -> o.called("get_l2_linear_pagetable", "result", "linear")
+                    || o.called("get_l3_linear_pagetable", "result", "linear")
+                    || o.called("get_l4_linear_pagetable", "result", "linear")),
+    XSA240_GUARD(Suite.PV, 3, "XSA-240 guard: a linear page-table chain two deep refused (linear_pt_count)",
+            o -> callWhyContains(o, "do_mmu_update", "XSA-240 depth")),
+    XSA286_FLUSH(Suite.PV, 2, "XSA-286 guard: an L2+ change inside a multicall flushed Xen's linear mappings "
+            + "before a later update_va_mapping of the same batch used them",
+            o -> linearUseAfterUpperChange(o) && callWhyContains(o, "flush_tlb_mask", "flush_linear_pt")),
+    PV_STALE_LINEAR(Suite.PV, 0.8, "PV stale linear mapping: an L2+ change inside a multicall not flushed (xen-3.1) "
+            + "before a later update_va_mapping of the same batch", o -> linearUseAfterUpperChange(o)
+                    && o.observation().noted("Xen's linear mappings may be stale")),
 
     // ------------------------------------------------------------------------------------------- bare x86
     BARE_OK(Suite.BARE, 16, "bare: an access translated and completed", o -> o.outcomeClass() == OutcomeClass.OK
@@ -268,6 +281,40 @@ public enum Catalogue {
 
     static boolean injectedPf(Facts o) {
         return o.outcome() instanceof Outcome.Injected i && i.vector() == Vectors.PF && o.access() != null;
+    }
+
+    /** A CALL of {@code symbol} whose {@code why} field contains {@code text}. */
+    static boolean callWhyContains(Facts o, String symbol, String text) {
+        for (xpf.sim.trace.TraceEvent e : o.observation().events()) {
+            if (e.kind() == xpf.sim.trace.TraceEvent.Kind.CALL && e.name().equals(symbol)) {
+                String why = e.fields().get("why");
+                if (why != null && why.contains(text)) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    /**
+     * A multicall that completed with an mmu_update changing an L2+ entry (Xen then flushes, or notes that it does
+     * not) followed by an update_va_mapping, which finds its L1 through Xen's linear mapping.
+     */
+    static boolean linearUseAfterUpperChange(Facts o) {
+        if (!(o.step().op() instanceof xpf.model.scenario.Hypercall hc)
+                || !(hc.call() instanceof xpf.model.scenario.HypercallOp.Multicall m)
+                || !(o.outcome() instanceof Outcome.HypercallReturned h) || h.rc() != 0) {
+            return false;
+        }
+        boolean upper = false;
+        for (xpf.model.scenario.HypercallOp c : m.calls()) {
+            if (c instanceof xpf.model.scenario.HypercallOp.MmuUpdate) {
+                upper = true;
+            } else if (upper && c instanceof xpf.model.scenario.HypercallOp.UpdateVaMapping) {
+                return true;
+            }
+        }
+        return false;
     }
 
     static boolean pvForwarded(Facts o) {
