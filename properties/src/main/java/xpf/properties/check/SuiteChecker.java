@@ -42,6 +42,8 @@ public final class SuiteChecker implements ScenarioRunner.StepListener {
     /** An entry changed behind Xen's back in this run: Xen's own bookkeeping is no longer owed. */
     private boolean hostWrote;
     private int mark;
+    /** Dirty gfns of the acting HVM domain before the step (the views share the live set, so they cannot tell). */
+    private int dirtyBefore;
     private Snapshot before;
     private Prediction prediction;
     private Map<String, String> effects;
@@ -64,6 +66,7 @@ public final class SuiteChecker implements ScenarioRunner.StepListener {
         OutcomeOracle oracle = oracles.forKind(g.kind());
         GuestAccess a = step.op() instanceof GuestAccess ga ? ga : null;
         before = Snapshot.take(g, step.vcpu(), a, oracle != null);
+        dirtyBefore = g instanceof HvmDomain hd ? hd.p2m().dirtyGfns().size() : 0;
         prediction = null;
         effects = null;
         if (oracle != null) {
@@ -238,8 +241,8 @@ public final class SuiteChecker implements ScenarioRunner.StepListener {
 
             @Override
             public boolean dirtied() {
-                if (b instanceof Snapshot.Hvm h && o.domain() instanceof HvmDomain d) {
-                    return d.view().dirtyGfns().size() > h.view().dirtyGfns().size();
+                if (b instanceof Snapshot.Hvm && o.domain() instanceof HvmDomain d) {
+                    return d.p2m().dirtyGfns().size() > dirtyBefore;
                 }
                 return false;
             }
