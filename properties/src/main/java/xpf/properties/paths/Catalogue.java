@@ -50,7 +50,7 @@ public enum Catalogue {
                     && o.access().kind() == AccessKind.WRITE && o.dirtied()),
     SHADOW_OOM(Suite.HVM_SHADOW, 3, "shadow out of memory crashes the domain",
             o -> reason(o, OutcomeClass.DOMAIN_CRASH, "shadow_prealloc")),
-    EMULATOR_FAULT(Suite.HVM_SHADOW, 0.1, "the emulator raises #PF and Xen injects it",
+    EMULATOR_FAULT(Suite.HVM_SHADOW, 0.03, "the emulator raises #PF and Xen injects it",
             o -> o.outcomeClass() == OutcomeClass.INJECTED && o.called("x86_emulate", "result", "EXCEPTION")),
     SVM_INJECT(Suite.HVM_SHADOW, 5, "SVM inject: a guest #PF injected with EVENTINJ and delivered",
             o -> o.spec().kind() == DomainKind.HVM_SVM && injectedPf(o)),
