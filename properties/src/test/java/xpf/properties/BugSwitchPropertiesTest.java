@@ -41,10 +41,7 @@ class BugSwitchPropertiesTest {
     static final Map<String, String> UNREACHABLE = new LinkedHashMap<>();
 
     static {
-        UNREACHABLE.put("xsa-240", "needs a chain of linear page tables two or more deep (an L2 entry mapping an L2 "
-                + "that maps an L2...); the PV generator makes at most one linear (self-map) root entry");
-        UNREACHABLE.put("xsa-286", "needs one hypercall batch that changes an L2+ entry and then has Xen use its "
-                + "linear mapping of the old table; the generated batches rarely line both up (not in 4,000 tries)");
+        // none: the PV generator's linear-chain and stale-linear patterns reach xsa-240 and xsa-286
     }
 
     record Detection(String id, String path, Family family, String check, long tryIndex, Duration time,

@@ -193,6 +193,15 @@ public final class KnownIssues {
         return label != null && hunt != null && !hunt.isEmpty() && label.contains(hunt) ? null : label;
     }
 
+    /** A field value as the outcomes print it ({@code 0x...}); 0 when it is not one. */
+    private static long hexValue(String v) {
+        try {
+            return v.startsWith("0x") ? Long.parseUnsignedLong(v.substring(2), 16) : Long.parseLong(v);
+        } catch (NumberFormatException e) {
+            return 0;
+        }
+    }
+
     private static String disagreement0(Observation o, xpf.conformance.reference.xen.Prediction prediction) {
         xpf.model.scenario.Outcome out = o.outcome();
         // S2, xen31-evtinj-unshadows.yaml (ReferenceDifferentialTest's S2). sim-fix made the simulator check
@@ -271,6 +280,28 @@ public final class KnownIssues {
                 && !java.util.Objects.equals(prediction.fields().get("cr2"), out.fields().get("cr2"))) {
             return "known disagreement: PV write crossing a page from a table alias "
                     + "(pv-ptwr-page-crossing-write)";
+        }
+        // pv-log-dirty-page-crossing-write.yaml: under log-dirty, a write that crosses from a frame already dirty
+        // into a clean one: the simulator's shadow fault reports the first byte (in the dirty frame) as CR2, its
+        // paging_fault finds that frame dirty and forwards P|W to the guest; the reference marks the clean frame
+        // dirty and retries (found 26 Nov by the PV property after the linear-page-table patterns shifted its
+        // choices; reported to the lead).
+        if (o.spec().kind().pv() && o.access() != null && o.access().kind() == AccessKind.WRITE
+                && (o.access().va() & 0xFFF) + o.access().size() > 0x1000
+                && o.spec().params().getOrDefault("log_dirty", 0L) != 0
+                && prediction.outcome() == OutcomeClass.FIXED && "paging".equals(prediction.fields().get("fixup"))
+                && out.outcomeClass() == OutcomeClass.DELIVERED) {
+            return "known disagreement: PV log-dirty write crossing into a clean frame "
+                    + "(pv-log-dirty-page-crossing-write)";
+        }
+        // pv32-l3-accessed-bit.yaml: a 32-bit guest reads its own L3 (PAE PDPT) through a mapping: the simulator's
+        // long-mode walk under Xen's L4 set A in the L3 entry (a compat guest's L3 is walked as a long-mode L3), the
+        // reference walks PAE, whose PDPTEs have no A bit: the values differ in exactly A (reported to the lead).
+        if (o.spec().kind() == xpf.model.scenario.DomainKind.PV32 && prediction.outcome() == OutcomeClass.OK
+                && out.outcomeClass() == OutcomeClass.OK && prediction.fields().get("value") != null
+                && out.fields().get("value") != null && (hexValue(prediction.fields().get("value"))
+                        ^ hexValue(out.fields().get("value"))) == 0x20) {
+            return "known disagreement: pv32 L3 entry's A bit set by the long-mode walk (pv32-l3-accessed-bit)";
         }
         // pv-fetch-i-bit-on-smep-host-without-nx.yaml: a PV instruction fetch fault on a host with SMEP and no NX:
         // the simulator reports I/D in the error code (SDM 4.7: I/D is reported when CR4.SMEP=1 or PAE with

@@ -19,7 +19,8 @@ import xpf.properties.gen.DomainPlan.Target;
  * Paravirtualised domains (64-bit on 4-level tables, 32-bit on PAE tables under Xen's L4): a page-table forest Xen
  * validates at start (root, one or two L1 tables, read-only aliases of the tables for ptwr, an optional linear
  * self-map), data pages with drawn rights, a kernel stack (sometimes read-only: bounce-frame faults), an LDT page, a
- * trap table with or without a #PF handler, and the domain-wide knobs (writable_pagetables, log-dirty, an R/O MMIO
+ * trap table with or without a #PF handler, spare frames the step patterns make into tables (two for a chain of linear
+ * page tables; 64-bit: a second L2 and L1 for a hierarchy switch under L3[0]), and the domain-wide knobs (writable_pagetables, log-dirty, an R/O MMIO
  * frame of the hardware domain, the event callback and its mask). The vCPU starts in the guest kernel or in user
  * mode. Every choice is drawn, so a failure shrinks towards the simplest domain: pv64, kernel mode, no extras.
  *
@@ -39,6 +40,11 @@ public final class PvDomains {
     public static final long MMIO_VA = 0x8000L;
     public static final long ROOT_ALIAS_VA = 0xd000L;
     public static final long MMIO_RO_MFN = 0xfee00L;
+    /** Frame names of the spare tables (see {@link PvSteps#linearChain}, {@link PvSteps#staleLinear}). */
+    public static final String LIN0 = "lin0";
+    public static final String LIN1 = "lin1";
+    public static final String L2B = "l2b";
+    public static final String L1C = "l1c";
     /** The per-vCPU GDT/LDT area of 64-bit Xen: the LDT starts 64 KiB in (PV §2.3 row b). */
     public static final long LDT_AREA_64 = 0xffff820000010000L;
 
@@ -97,6 +103,20 @@ public final class PvDomains {
         long spare = next++;
         frames.put("newdata", spare);
         data.add(spare);
+        // Spare frames the step patterns turn into tables (no draw: the choices of the rest stay as they were).
+        // lin0, lin1: empty, pinned as same-level tables and chained by linear entries (XSA-240, PV §4.4).
+        // 64-bit: l2b -> l1c, a second hierarchy for L3[0] (XSA-286, PV §4.7): l1c maps the stack and 0x1000 like
+        // the L1 does, and nothing at 0x9000, so an update_va_mapping of 0x9000 shows which L1 Xen found.
+        frames.put(LIN0, next++);
+        frames.put(LIN1, next++);
+        long l2b = -1;
+        long l1c = -1;
+        if (!pv32) {
+            l2b = next++;
+            frames.put(L2B, l2b);
+            l1c = next++;
+            frames.put(L1C, l1c);
+        }
 
         List<PteSpec> pts = new ArrayList<>();
         List<Target> targets = new ArrayList<>();
@@ -153,6 +173,11 @@ public final class PvDomains {
             targets.add(new Target(0x200000, "data-alias"));
             pts.add(pte(l1, 14, (l1b << 12) | P | usBit | A));
             targets.add(new Target(0xe000, "l1b-alias"));
+        }
+        if (!pv32) {
+            pts.add(pte(l2b, 0, (l1c << 12) | upper));
+            pts.add(pte(l1c, 1, (data.get(0) << 12) | P | RW | US | A));
+            pts.add(pte(l1c, 6, (stack << 12) | P | (stackRo ? 0 : RW) | usBit | A));
         }
         // A linear (recursive) root entry: the root maps itself read-only (PV §4.4).
         boolean linear = !pv32 && d.p(0.25);

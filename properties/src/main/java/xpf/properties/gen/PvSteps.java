@@ -33,7 +33,109 @@ import xpf.properties.gen.DomainPlan.Slot;
  */
 public final class PvSteps {
 
+    /** Share of a kernel's step groups that build a chain of linear page tables ({@link #linearChain}). */
+    static final double LINEAR_CHAIN_P = 0.05;
+    /** Share of a 64-bit kernel's step groups that switch L3[0] inside a multicall ({@link #staleLinear}). */
+    static final double STALE_LINEAR_P = 0.05;
+    /** The entry of the containing table the linear patterns use (free in every generated table). */
+    static final int LINEAR_SLOT = 5;
+
     private PvSteps() {
+    }
+
+    /**
+     * A chain of linear (same-level) page tables, PV §4.4 and XSA-240: the spare frames lin0 and lin1 are pinned as
+     * tables of one level (64-bit: L2, L3 or L4; 32-bit: L2, the only level with the linear rule), then two
+     * read-only same-level entries link the guest's own table of that level to lin0 and lin0 to lin1 (in either
+     * order, in one batch or two). 4.22 counts linear uses ({@code linear_pt_count}): a table that is the target of
+     * a linear entry may not contain one and vice versa, so the second link is refused (-EINVAL); 3.1 has no depth
+     * limit. Sometimes an entry is writable (always refused), sometimes RW or PSE is added to the first link afterwards (the
+     * fast path of {@code mod_l2_entry}..{@code mod_l4_entry} must not let it through: XSA-182, XSA-148), and sometimes the
+     * chain is undone again (the put side of the counts).
+     */
+    static List<Step> linearChain(Draw d, DomainPlan plan, boolean pv32) {
+        DomainSpec spec = plan.spec();
+        String name = spec.name();
+        int level = pv32 ? 2 : d.pick(2, 3, 4);
+        long own = spec.frames().get(switch (level) {
+            case 4 -> "l4";
+            case 3 -> "l3";
+            default -> "l2";
+        });
+        long lin0 = spec.frames().get(PvDomains.LIN0);
+        long lin1 = spec.frames().get(PvDomains.LIN1);
+        int pin = level - 1;   // MMUEXT_PIN_L<level>_TABLE
+        List<Step> out = new ArrayList<>();
+        out.add(hypercallStep(name, new HypercallOp.MmuextOp(List.of(new HypercallOp.MmuextOp.Request(pin, lin0, 0),
+                new HypercallOp.MmuextOp.Request(pin, lin1, 0)), 0x7ff0)));
+        long flags = PvDomains.P | PvDomains.A | (d.p(0.7) ? PvDomains.US : 0) | (d.p(0.08) ? PvDomains.RW : 0);
+        HypercallOp.MmuUpdate.Request first = new HypercallOp.MmuUpdate.Request((own << 12) + 8L * LINEAR_SLOT,
+                (lin0 << 12) | flags);
+        HypercallOp.MmuUpdate.Request second = new HypercallOp.MmuUpdate.Request((lin0 << 12) + 8L * LINEAR_SLOT,
+                (lin1 << 12) | flags);
+        List<HypercallOp.MmuUpdate.Request> order = d.p(0.7) ? List.of(first, second) : List.of(second, first);
+        if (d.p(0.4)) {
+            out.add(hypercallStep(name, new HypercallOp.MmuUpdate(order, 0x7ff0)));
+        } else {
+            out.add(hypercallStep(name, new HypercallOp.MmuUpdate(List.of(order.get(0)), 0x7ff0)));
+            out.add(hypercallStep(name, new HypercallOp.MmuUpdate(List.of(order.get(1)), 0x7ff0)));
+        }
+        if (d.p(0.35)) {
+            // RW (or PSE) added to the first linear entry, frame and P unchanged: Xen's fast path must still refuse
+            // a writable linear entry (XSA-182: the pre-fix comparison let RW through) and PSE in an L2 entry
+            // (XSA-148)
+            out.add(hypercallStep(name, new HypercallOp.MmuUpdate(List.of(new HypercallOp.MmuUpdate.Request(
+                    first.ptr(), first.val() | d.pick(PvDomains.RW, PvDomains.RW, PvDomains.PS))), 0x7ff0)));
+        }
+        if (d.p(0.3)) {
+            // undo: clear the links, then unpin (MMUEXT_UNPIN_TABLE)
+            out.add(hypercallStep(name, new HypercallOp.MmuUpdate(List.of(new HypercallOp.MmuUpdate.Request(
+                    first.ptr(), 0), new HypercallOp.MmuUpdate.Request(second.ptr(), 0)), 0x7ff0)));
+            out.add(hypercallStep(name, new HypercallOp.MmuextOp(List.of(new HypercallOp.MmuextOp.Request(4, lin1,
+                    0), new HypercallOp.MmuextOp.Request(4, lin0, 0)), 0x7ff0)));
+        }
+        return out;
+    }
+
+    /**
+     * Xen's linear mapping used after an L3 change in the same batch, PV §4.7 and XSA-286 (the corpus's
+     * xsa-286.yaml made random): one multicall caches the linear L2-entry mapping of the low 1 GiB (an
+     * update_va_mapping there), moves L3[0] from the domain's L2 to the spare hierarchy l2b -> l1c, and updates
+     * 0x9000 again by update_va_mapping, which must find l1c (4.22 flushes after an L2+ change; 3.1 and the seeded
+     * XSA-286 do not, and the stale mapping leads to the old L1). Sometimes the old L2 is pinned first (it stays a
+     * validated table, and the stale update lands in the old L1); then the guest reads 0x9000.
+     */
+    static List<Step> staleLinear(Draw d, DomainPlan plan) {
+        DomainSpec spec = plan.spec();
+        String name = spec.name();
+        long l2 = spec.frames().get("l2");
+        long l3 = spec.frames().get("l3");
+        long l2b = spec.frames().get(PvDomains.L2B);
+        List<Long> data = plan.dataFrames();
+        List<Step> out = new ArrayList<>();
+        if (d.p(0.6)) {
+            out.add(hypercallStep(name, new HypercallOp.MmuextOp(List.of(new HypercallOp.MmuextOp.Request(1, l2,
+                    0)), 0x7ff0)));
+        }
+        List<HypercallOp> calls = new ArrayList<>();
+        long rw = PvDomains.P | PvDomains.RW | PvDomains.US | PvDomains.A;
+        if (d.p(0.8)) {
+            calls.add(new HypercallOp.UpdateVaMapping(d.pick(0x9000L, 0x1000L, 0xb000L), (d.pick(data) << 12) | rw,
+                    0));
+        }
+        calls.add(new HypercallOp.MmuUpdate(List.of(new HypercallOp.MmuUpdate.Request(l3 << 12, (l2b << 12) | rw)),
+                0x7ff0));
+        calls.add(new HypercallOp.UpdateVaMapping(0x9000, (d.pick(data) << 12) | PvDomains.P | PvDomains.US
+                | PvDomains.A, d.p(0.2) ? 2 : 0));
+        out.add(hypercallStep(name, new HypercallOp.Multicall(calls)));
+        if (d.p(0.8)) {
+            out.add(new Step(name, 0, GuestAccess.read(0x9000), Knobs.NONE, null, null, 0));
+        }
+        return out;
+    }
+
+    static Step hypercallStep(String domain, HypercallOp op) {
+        return new Step(domain, 0, new Hypercall(op), Knobs.NONE, null, null, 0);
     }
 
     public static List<Step> group(Draw d, MachineSpec m, List<DomainPlan> plans, FaultProfile prof) {
@@ -53,6 +155,12 @@ public final class PvSteps {
         List<Step> out = new ArrayList<>();
         if (kernel && d.p(0.04)) {
             return staleTlb(d, m, plan);
+        }
+        if (kernel && d.p(LINEAR_CHAIN_P)) {
+            return linearChain(d, plan, pv32);
+        }
+        if (kernel && !pv32 && d.p(STALE_LINEAR_P)) {
+            return staleLinear(d, plan);
         }
         Slot changed = null;
         Operation op;

@@ -147,14 +147,28 @@ public final class X86Steps {
         int width = v.mode().entryBytes();
         long value = entry(d, m, plan, v.mode(), s.depth(), nxe(v));
         int size = width;
+        boolean half = false;
         if (width == 8 && d.p(0.1)) {
             size = 4;
             value &= 0xffffffffL;
+            half = true;
         }
         Insn insn = d.pick(Insn.MOV, Insn.MOV, Insn.MOV, Insn.MOV, Insn.CMPXCHG, Insn.XCHG);
         Long compare = insn == Insn.CMPXCHG ? 0L : null;
         Integer cpl = d.p(0.4) ? 0 : null;
-        return new GuestAccess(s.aliasVa(), AccessKind.WRITE, size, value, cpl, false, false, insn, compare);
+        long va = s.aliasVa();
+        if (hvm && half && ((value >>> 12) & 1) != 0) {
+            // Half of the 4-byte writes (by the new entry's frame parity: no extra draw, so the choice sequence of
+            // every try stays as it was) go to the last 4 bytes of the table's page and the first 4 of the next
+            // (the next alias, read-only or writable, or nothing after the last one): Xen emulates the write to the
+            // shadowed table, and the emulator's own access to the second page may fault (#PF injected from
+            // x86_emulate, hvm.3 E7).
+            va = (va & ~0xFFFL) | 0xFFC;
+            size = 8;
+            insn = Insn.MOV;
+            compare = null;
+        }
+        return new GuestAccess(va, AccessKind.WRITE, size, value, cpl, false, false, insn, compare);
     }
 
     /**

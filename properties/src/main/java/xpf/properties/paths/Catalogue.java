@@ -28,8 +28,9 @@ public enum Catalogue {
     // ------------------------------------------------------------------------------------------- HVM, shadow paging
     SHADOW_PROPAGATE(Suite.HVM_SHADOW, 7, "shadow propagate: sh_page_fault builds the shadow, the retry completes",
             o -> fixup(o, OutcomeClass.FIXED, "shadow_fixup")),
-    SHADOW_FAST_FALSE(Suite.HVM_SHADOW, 0, "shadow fast path false alarm (RSVD on a non-magic entry)",
-            o -> fixup(o, OutcomeClass.FIXED, "shadow_fast_false")),
+    // No "shadow fast path false alarm" (sh_page_fault's reserved-bit fault on a non-magic sl1e): in Xen that is a
+    // race, the sl1e changed between the processor's walk and the handler (another vCPU); the model runs one step at
+    // a time and puts reserved bits only into magic entries, so no generator can reach it (docs/property-suite.md).
     SHADOW_PT_WRITE(Suite.HVM_SHADOW, 2, "PT write emulated: a write to a shadowed guest page table is emulated and "
             + "re-validated", o -> fixup(o, OutcomeClass.EMULATED, "pt_write")),
     SHADOW_UNSHADOW_USER(Suite.HVM_SHADOW, 1, "unshadow: a user-mode write to a guest page table unshadows it",
@@ -44,12 +45,12 @@ public enum Catalogue {
             o -> fixup(o, OutcomeClass.EMULATED, "ro_discard")),
     SHADOW_WP0(Suite.HVM_SHADOW, 0.4, "supervisor write with guest CR0.WP=0 emulated",
             o -> fixup(o, OutcomeClass.EMULATED, "wp0_write")),
-    SHADOW_LOGDIRTY(Suite.HVM_SHADOW, 0, "log-dirty fix: a write to a log-dirty page marks it dirty and retries",
+    SHADOW_LOGDIRTY(Suite.HVM_SHADOW, 0.5, "log-dirty fix: a write to a log-dirty page marks it dirty and retries",
             o -> o.scenarioHasLogDirty() && o.outcomeClass() == OutcomeClass.FIXED && o.access() != null
                     && o.access().kind() == AccessKind.WRITE && o.dirtied()),
     SHADOW_OOM(Suite.HVM_SHADOW, 3, "shadow out of memory crashes the domain",
             o -> reason(o, OutcomeClass.DOMAIN_CRASH, "shadow_prealloc")),
-    EMULATOR_FAULT(Suite.HVM_SHADOW, 0, "the emulator raises #PF and Xen injects it",
+    EMULATOR_FAULT(Suite.HVM_SHADOW, 0.03, "the emulator raises #PF and Xen injects it",
             o -> o.outcomeClass() == OutcomeClass.INJECTED && o.called("x86_emulate", "result", "EXCEPTION")),
     SVM_INJECT(Suite.HVM_SHADOW, 5, "SVM inject: a guest #PF injected with EVENTINJ and delivered",
             o -> o.spec().kind() == DomainKind.HVM_SVM && injectedPf(o)),
@@ -105,8 +106,10 @@ public enum Catalogue {
                     || "hap_sharing_enomem".equals(o.outcome().fields().get("reason"))),
     HAP_LOGDIRTY(Suite.HVM_HAP, 0.1, "HAP class 9: log-dirty write marks the page dirty",
             o -> fixup(o, OutcomeClass.FIXED, "hap_logdirty")),
-    HAP_SPURIOUS(Suite.HVM_HAP, 0, "HAP class 9: spurious nested fault", o -> fixup(o, OutcomeClass.FIXED,
-            "hap_spurious")),
+    // No "HAP class 9: spurious nested fault": in Xen that is a nested fault on a p2m entry that allows the access by
+    // the time the handler looks (another vCPU fixed it, or a stale nested TLB); the model's nested hardware reads
+    // the current p2m entry and re-walks a denying cached translation, so no generator can reach it
+    // (docs/property-suite.md).
     HAP_UNHANDLED(Suite.HVM_HAP, 1, "HAP class 10: unhandled nested fault crashes the domain",
             o -> reason(o, OutcomeClass.DOMAIN_CRASH, "npf_unhandled")),
     HAP_DOUBLE_FAULT(Suite.HVM_HAP, 2, "HAP: #DF delivered by the hardware",
@@ -125,8 +128,11 @@ public enum Catalogue {
                     && o.outcomeClass() != OutcomeClass.EMULATED),
     PV_LDT_MAPPED(Suite.PV, 0.05, "PV LDT lazily mapped: a fault in the LDT area fixed silently",
             o -> fixup(o, OutcomeClass.FIXED, "ldt_mapped")),
-    PV_SPURIOUS(Suite.PV, 0, "PV spurious fault: the entry was already fixed (stale TLB), nothing to do",
-            o -> fixup(o, OutcomeClass.FIXED, "spurious")),
+    PV_SPURIOUS(Suite.PV, 1.2, "PV spurious fault in Xen's context: Xen's own access (the bounce frame, a hypercall's "
+            + "read of guest memory) faulted on a stale TLB entry, spurious_page_fault re-walked the tables, found the "
+            + "access allowed, and Xen retried (the step ends as what Xen was doing ends: a guest context fault is "
+            + "the guest's, PV §2.2, so no step is ever 'fixed' by this path)",
+            o -> o.called("spurious_page_fault", "result", "spurious_fault")),
     PV_LOG_DIRTY(Suite.PV, 0.3, "PV log-dirty fix: a write under shadow log-dirty marks the frame and retries",
             o -> fixup(o, OutcomeClass.FIXED, "paging")),
     PV_MMIO_RO(Suite.PV, 0.05, "PV read-only MMIO write emulated (hardware domain)",
@@ -172,6 +178,19 @@ public enum Catalogue {
             o -> o.scenario().machine().xen() == XenProfile.XEN_3_1 && o.access() != null),
     PV32_BOUNCE(Suite.PV, 6, "PV 32-bit compat bounce frame",
             o -> o.spec().kind() == DomainKind.PV32 && pvForwarded(o)),
+    PV_LINEAR_PT(Suite.PV, 4, "PV linear page table: a read-only same-level entry to another validated table of "
+            + "the domain accepted (get_lN_linear_pagetable, PV §4.4)",
+            o -> o.called("get_l2_linear_pagetable", "result", "linear")
+                    || o.called("get_l3_linear_pagetable", "result", "linear")
+                    || o.called("get_l4_linear_pagetable", "result", "linear")),
+    XSA240_GUARD(Suite.PV, 3, "XSA-240 guard: a linear page-table chain two deep refused (linear_pt_count)",
+            o -> callWhyContains(o, "do_mmu_update", "XSA-240 depth")),
+    XSA286_FLUSH(Suite.PV, 2, "XSA-286 guard: an L2+ change inside a multicall flushed Xen's linear mappings "
+            + "before a later update_va_mapping of the same batch used them",
+            o -> linearUseAfterUpperChange(o) && callWhyContains(o, "flush_tlb_mask", "flush_linear_pt")),
+    PV_STALE_LINEAR(Suite.PV, 0.8, "PV stale linear mapping: an L2+ change inside a multicall not flushed (xen-3.1) "
+            + "before a later update_va_mapping of the same batch", o -> linearUseAfterUpperChange(o)
+                    && o.observation().noted("Xen's linear mappings may be stale")),
 
     // ------------------------------------------------------------------------------------------- bare x86
     BARE_OK(Suite.BARE, 16, "bare: an access translated and completed", o -> o.outcomeClass() == OutcomeClass.OK
@@ -271,6 +290,40 @@ public enum Catalogue {
 
     static boolean injectedPf(Facts o) {
         return o.outcome() instanceof Outcome.Injected i && i.vector() == Vectors.PF && o.access() != null;
+    }
+
+    /** A CALL of {@code symbol} whose {@code why} field contains {@code text}. */
+    static boolean callWhyContains(Facts o, String symbol, String text) {
+        for (xpf.sim.trace.TraceEvent e : o.observation().events()) {
+            if (e.kind() == xpf.sim.trace.TraceEvent.Kind.CALL && e.name().equals(symbol)) {
+                String why = e.fields().get("why");
+                if (why != null && why.contains(text)) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    /**
+     * A multicall that completed with an mmu_update changing an L2+ entry (Xen then flushes, or notes that it does
+     * not) followed by an update_va_mapping, which finds its L1 through Xen's linear mapping.
+     */
+    static boolean linearUseAfterUpperChange(Facts o) {
+        if (!(o.step().op() instanceof xpf.model.scenario.Hypercall hc)
+                || !(hc.call() instanceof xpf.model.scenario.HypercallOp.Multicall m)
+                || !(o.outcome() instanceof Outcome.HypercallReturned h) || h.rc() != 0) {
+            return false;
+        }
+        boolean upper = false;
+        for (xpf.model.scenario.HypercallOp c : m.calls()) {
+            if (c instanceof xpf.model.scenario.HypercallOp.MmuUpdate) {
+                upper = true;
+            } else if (upper && c instanceof xpf.model.scenario.HypercallOp.UpdateVaMapping) {
+                return true;
+            }
+        }
+        return false;
     }
 
     static boolean pvForwarded(Facts o) {
