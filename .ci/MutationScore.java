@@ -70,7 +70,8 @@ public class MutationScore {
                 continue;
             }
             String xml = Files.readString(in);
-            boolean thisPartial = xml.contains("partial=\"true\"") || !xml.stripTrailing().endsWith("</mutations>");
+            // (PIT writes partial="true" on every run with a class filter; only a missing end tag means unfinished)
+            boolean thisPartial = !xml.stripTrailing().endsWith("</mutations>");
             partial |= thisPartial;
             int n = 0;
             Matcher m = MUTATION.matcher(xml);

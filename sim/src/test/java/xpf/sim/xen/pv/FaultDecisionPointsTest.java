@@ -147,6 +147,55 @@ class FaultDecisionPointsTest {
                         .containsEntry("mfn", "0x" + Long.toHexString(NEWDATA)));
     }
 
+    @Test
+    @DisplayName("pv.2.4 the LDT shadow mapping is Xen RW in per-domain L1 slot 16 + page for vCPU 0")
+    void ldtShadowEntryIsXenRw() {
+        PvFixture f = PvFixture.pv64();
+        f.pte(L1, 7, e(NEWDATA, P | US | A));
+        ScenarioRunner.Run r = f.run(mmuext(DoMmuextOp.SET_LDT, 0x7000, 16), implicitRead(LDT_AREA + 8));
+        PvDomain d = FatalOutcomesTest.guest(r);
+        // 32 per-domain L1 slots per vCPU, the LDT's 16 pages after its GDT's 16 (GDT_LDT_VCPU_SHIFT)
+        assertThat(d.memory().readWord((d.perdomainL1() << 12) + 8L * 16)).isEqualTo(Pte.of(NEWDATA,
+                Pte.HYPERVISOR_RW));
+        assertThat(d.memory().readWord((d.perdomainL1() << 12) + 8L * 15)).isZero();
+    }
+
+    @Test
+    @DisplayName("pv.2.4 a refused LDT page keeps no reference; a re-mapped slot (3.1) holds one type reference")
+    void ldtReferencesAreBalanced() {
+        PvFixture f = PvFixture.pv64();
+        f.pte(L1, 7, e(NEWDATA, P | US | A));
+        // A system descriptor other than a call gate: the seg_desc type is refused, the general ref given back.
+        ScenarioRunner.Run bad = f.run(PvFixture.step(new HostWrite((NEWDATA << 12) + 8, 8, 0x00008900_00000000L)),
+                mmuext(DoMmuextOp.SET_LDT, 0x7000, 16), implicitRead(LDT_AREA + 8));
+        assertThat(outcome(bad, 2)).isDeliveredPageFault(0, 0x7008);
+        assertThat(PvFixture.frame(bad, NEWDATA)).hasCount(1).hasNoTypeInUse(); // its one mapping's reference
+        // 3.1 maps on a direct (U=1) touch and the guest keeps faulting: each fault re-maps the slot, dropping the
+        // previous mapping's references first.
+        PvFixture g = PvFixture.pv64().profile(XenProfile.XEN_3_1);
+        g.pte(L1, 7, e(NEWDATA, P | US | A));
+        ScenarioRunner.Run old = g.run(mmuext(DoMmuextOp.SET_LDT, 0x7000, 16), read(LDT_AREA + 8),
+                read(LDT_AREA + 8), read(LDT_AREA + 8));
+        assertThat(outcome(old, 3)).isFixed("ldt_mapped");
+        assertThat(PvFixture.frame(old, NEWDATA)).hasType(xpf.sim.xen.mm.PageType.SEG_DESC, 1).hasCount(2);
+    }
+
+    @Test
+    @DisplayName("pv.2.4 Xen-context faults in the area: GDT half and unmappable LDT go to the exception table")
+    void xenContextAreaFaults() {
+        // GDT half inside Xen: do_general_protection in Xen context -> extable fixup, or panic without one.
+        assertThat(xenFault(PvFixture.pv64(), 0, PvLayout.GDT_LDT_VIRT_START + 0x28, true).kind())
+                .isEqualTo(Fix.Kind.EXTABLE);
+        PvDomain d = FatalOutcomesTest.guest(PvFixture.pv64().run());
+        d.useTrace(new Trace());
+        assertThatThrownBy(() -> d.traps().handlePF(d.vcpu(0), PfRegs.xen(0, XenSite.UNPROTECTED, true),
+                PvLayout.GDT_LDT_VIRT_START + 0x28)).isInstanceOf(PvFatal.Panic.class)
+                .hasMessageContaining("GDT fault in Xen");
+        // LDT half with no LDT loaded: pv_map_ldt_shadow_page fails; in Xen context that is not fixed there (no
+        // #PF for the guest), the extable takes it.
+        assertThat(xenFault(PvFixture.pv64(), 0, LDT_AREA + 8, true).kind()).isEqualTo(Fix.Kind.EXTABLE);
+    }
+
     // ---- §2.3 row (a): no fixups with interrupts off ----
 
     @Test
@@ -190,6 +239,16 @@ class FaultDecisionPointsTest {
                 .isEqualTo(Fix.Kind.EXTABLE);
         // A read of the same page needs no RW: spurious.
         assertThat(xenFault(PvFixture.pv64(), PfErrorCode.P, 0x5000, true)).isEqualTo(Fix.fixed("spurious"));
+    }
+
+    @Test
+    @DisplayName("pv.2.6 a user-mode (U=1) fault needs USER at every level: a supervisor-only leaf makes it real")
+    void userFaultNeedsUser() {
+        // L1[9] written behind Xen's back without US (a 64-bit PV guest's validated leaves always carry it).
+        assertThat(xenFault(PvFixture.pv64(), PfErrorCode.P | PfErrorCode.U, 0x9000, true, PvFixture.pteAddr(L1, 9),
+                e(DATA, P | PvFixture.RW | A)).kind()).isEqualTo(Fix.Kind.EXTABLE);
+        assertThat(xenFault(PvFixture.pv64(), PfErrorCode.P | PfErrorCode.U, 0x9000, true, PvFixture.pteAddr(L1, 9),
+                e(DATA, UP))).isEqualTo(Fix.fixed("spurious"));
     }
 
     @Test

@@ -88,6 +88,8 @@ class PtwrDecisionPointsTest {
                 write(VA_L1 + 16, 8, PvFixture.e(PvFixture.NEWDATA, PvFixture.UP), Insn.MOV));
         assertThat(outcome(r, 0)).isEmulated("ptwr");
         assertThat(PvFixture.view(r).dirtyFrames()).contains(L1);
+        // row d decided, before the shadow code's row e
+        assertThat(FaultDecisionPointsTest.fixupRow(r, 0)).containsEntry("row", "d").containsEntry("result", "ptwr");
         ScenarioRunner.Run clean = PvFixture.pv64().run(
                 write(VA_L1 + 16, 8, PvFixture.e(PvFixture.NEWDATA, PvFixture.UP), Insn.MOV));
         assertThat(PvFixture.view(clean).dirtyFrames()).doesNotContain(L1);
