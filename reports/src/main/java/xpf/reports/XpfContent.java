@@ -37,7 +37,9 @@ import xpf.conformance.allure.ScenarioLabels;
  *     (the engine's statistics: each path with its count, rate and minimum, met or not);</li>
  * <li><b>rule coverage</b> of the corpus: rule tag → scenarios, from {@code xpf-rules.json} (which also lists the
  *     rules without a scenario) merged with the story labels of the results (each with its verdict);</li>
- * <li><b>performance</b>: the figures of {@code xpf-bench.json} ({@code ./xpf bench --json}), with their trend.</li>
+ * <li><b>performance</b>: the figures of {@code xpf-bench.json} ({@code ./xpf bench --json}), with their trend;</li>
+ * <li><b>mutation score</b> (optional): {@code xpf-mutation.json}, written into the results folder by
+ *     {@code .ci/mutation} (docs/mutation.md): the score per package of the last PIT run.</li>
  * </ul>
  */
 public final class XpfContent implements Aggregator2 {
@@ -68,6 +70,7 @@ public final class XpfContent implements Aggregator2 {
         root.set("rules", rules(results));
         ObjectNode bench = bench();
         root.set("bench", bench);
+        root.set("mutation", mutation());
         ArrayNode trend = trend(mix, bench);
         root.set("trend", trend);
         storage.addDataJson("widgets/xpf.json", root);
@@ -236,6 +239,20 @@ public final class XpfContent implements Aggregator2 {
         }
         return out;
     }
+
+    /** The last {@code xpf-mutation.json} of the results folders (.ci/mutation), or an empty object. */
+    private JsonNode mutation() {
+        JsonNode last = null;
+        for (Path f : files(MUTATION_FILE)) {
+            JsonNode n = read(f);
+            if (n != null && n.path("mutants").isNumber()) {
+                last = n;
+            }
+        }
+        return last == null ? JSON.createObjectNode() : last;
+    }
+
+    static final String MUTATION_FILE = "xpf-mutation.json";
 
     private ArrayNode trend(ObjectNode mix, ObjectNode bench) {
         ArrayNode trend = JSON.createArrayNode();

@@ -108,6 +108,8 @@ class AllureReportTest {
         // 1.1a 1.1d 1.1g pv.2.3d from the table and the results; demo, harness, 1.1c, seed.*, hvm.3.F7 from results only
         assertThat(x.path("rules").path("covered").asInt()).isEqualTo(10);
         assertThat(x.path("bench").path("figures")).hasSize(3);
+        assertThat(x.path("mutation").path("score").asDouble()).isEqualTo(90.0);
+        assertThat(x.path("mutation").path("packages").get(0).path("package").asText()).isEqualTo("xpf.sim.x86");
         assertThat(report.resolve("data/xpf.json")).isRegularFile();
         assertThat(report.resolve("plugin/xpf/index.js")).isRegularFile();
         assertThat(report.resolve("plugin/behaviors/index.js")).isRegularFile();

@@ -119,6 +119,11 @@ final class ReportFixture {
         ResultsFolder.writeRuleCoverage(results, titles, scen);
         ResultsFolder.writeBench(results, "{\"walks_per_s\":21500000,\"mmu_cold_walks_per_s\":3100000,"
                 + "\"tlb_hits_per_s\":48000000,\"cores\":2,\"jdk\":\"25\"}");
+        // .ci/mutation's score (fixture values, the shape MutationScore.java writes)
+        java.nio.file.Files.writeString(results.resolve("xpf-mutation.json"), "{\"commit\": \"abc1234\", "
+                + "\"partial\": false, \"mutants\": 10, \"detected\": 9, \"score\": 90.0, \"packages\": ["
+                + "{\"package\": \"xpf.sim.x86\", \"mutants\": 10, \"detected\": 9, \"survived\": 1, "
+                + "\"noCoverage\": 0, \"timedOut\": 0, \"score\": 90.0}]}");
         Environment.writeRunRecord(results, "fixture", null, Map.of(Environment.SEED, "0x5eed",
                 Environment.TRIES, "2000"));
         return results;

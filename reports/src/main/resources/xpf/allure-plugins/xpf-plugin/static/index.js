@@ -118,6 +118,20 @@
             + (bench.jdk ? 'Java ' + esc(bench.jdk) : '') + '</p>';
     }
 
+    function mutationSummary(m, full) {
+        if (!m || !m.mutants) { return '<p class="xpf-empty">No mutation score in this run (.ci/mutation).</p>'; }
+        var s = '<p><b>' + m.score + ' %</b> of ' + m.mutants + ' mutants of the simulator detected'
+            + (m.commit ? ' at ' + esc(m.commit) : '') + (m.partial ? ' <b>(partial run)</b>' : '') + '</p>';
+        if (!full) { return s; }
+        s += '<table class="xpf-table"><tr><th>package</th><th>mutants</th><th>detected</th><th>survived</th><th>no coverage</th><th>score</th></tr>';
+        (m.packages || []).forEach(function (p) {
+            s += '<tr><td><code>' + esc(p['package']) + '</code></td><td class="xpf-num">' + p.mutants + '</td><td class="xpf-num">'
+                + p.detected + '</td><td class="xpf-num">' + p.survived + '</td><td class="xpf-num">' + p.noCoverage
+                + '</td><td class="xpf-num">' + p.score + ' %</td></tr>';
+        });
+        return s + '</table>';
+    }
+
     function trendTable(trend) {
         if (!trend || trend.length < 2) { return '<p class="xpf-note">Trend: first report (keep target/allure-report/history between runs).</p>'; }
         var keys = {};
@@ -139,6 +153,7 @@
                 + '<h3>Coverage catalogue</h3>' + coverageSummary(data.coverage || {paths: 0, unmet: []})
                 + '<h3>Rule coverage</h3>' + rulesSummary(data.rules || {rules: 0, missing: []})
                 + '<h3>Performance</h3>' + benchBars(data.bench || {}, 420)
+                + (data.mutation && data.mutation.mutants ? '<h3>Mutation score</h3>' + mutationSummary(data.mutation, false) : '')
                 + '<p><a href="#xpf">Open the xpf tab</a> for the full tables.</p></div>';
         }
     }
@@ -192,6 +207,7 @@
             });
             s += '</table>';
             s += '<h3>Performance</h3>' + benchBars(d.bench || {}, 760);
+            s += '<h3>Mutation score</h3>' + mutationSummary(d.mutation, true);
             return s + '</div>';
         }
     }
