@@ -281,19 +281,6 @@ public final class KnownIssues {
             return "known disagreement: PV write crossing a page from a table alias "
                     + "(pv-ptwr-page-crossing-write)";
         }
-        // pv-log-dirty-page-crossing-write.yaml: under log-dirty, a write that crosses from a frame already dirty
-        // into a clean one: the simulator's shadow fault reports the first byte (in the dirty frame) as CR2, its
-        // paging_fault finds that frame dirty and forwards P|W to the guest; the reference marks the clean frame
-        // dirty and retries (found 26 Nov by the PV property after the linear-page-table patterns shifted its
-        // choices; reported to the lead).
-        if (o.spec().kind().pv() && o.access() != null && o.access().kind() == AccessKind.WRITE
-                && (o.access().va() & 0xFFF) + o.access().size() > 0x1000
-                && o.spec().params().getOrDefault("log_dirty", 0L) != 0
-                && prediction.outcome() == OutcomeClass.FIXED && "paging".equals(prediction.fields().get("fixup"))
-                && out.outcomeClass() == OutcomeClass.DELIVERED) {
-            return "known disagreement: PV log-dirty write crossing into a clean frame "
-                    + "(pv-log-dirty-page-crossing-write)";
-        }
         // pv32-l3-accessed-bit.yaml: a 32-bit guest reads its own L3 (PAE PDPT) through a mapping: the simulator's
         // long-mode walk under Xen's L4 set A in the L3 entry (a compat guest's L3 is walked as a long-mode L3), the
         // reference walks PAE, whose PDPTEs have no A bit: the values differ in exactly A (reported to the lead).

@@ -585,10 +585,13 @@ public final class PvDomain implements GuestDomain {
     /**
      * Log-dirty mode: the shadow tables map every clean frame of the guest read-only, so a write the guest's own
      * tables allow still faults (P|W, U for user-mode accesses) until the frame is marked dirty. Returns that error
-     * code, or null when the hardware would not fault for this reason. The guest's tables are read without side
-     * effects (a shadow fault happens before any A/D update).
+     * code and the faulting linear address, or null when the hardware would not fault for this reason. The guest's
+     * tables are read without side effects (a shadow fault happens before any A/D update). A write crossing into a
+     * clean second page faults there: CR2 is the first byte of that page, not of the access (fixed 2026-11-26,
+     * finding pv-log-dirty-page-crossing-write: CR2 named the first, already dirty page, so paging_fault refused to
+     * fix it and the #PF reached the guest).
      */
-    Integer logDirtyWriteFault(PvVcpu v, Access a, int size) {
+    LogDirtyFault logDirtyWriteFault(PvVcpu v, Access a, int size) {
         if (!logDirty || a.kind() != AccessKind.WRITE) {
             return null;
         }
@@ -608,10 +611,14 @@ public final class PvDomain implements GuestDomain {
             long mfn = w.pa() >>> 12;
             PageInfo p = frameTable().get(mfn);
             if (p != null && p.owner() == domid && !dirty.contains(mfn)) {
-                return ErrorCodes.base(pa, v.mmu.controls()) | xpf.model.x86.PfErrorCode.P;
+                return new LogDirtyFault(ErrorCodes.base(pa, v.mmu.controls()) | xpf.model.x86.PfErrorCode.P, va);
             }
         }
         return null;
+    }
+
+    /** A log-dirty write fault: the error code and the linear address the hardware reports in CR2. */
+    record LogDirtyFault(int errorCode, long cr2) {
     }
 
     // ---- GuestDomain ----

@@ -55,9 +55,9 @@ final class PvGuestSteps {
         d.setCurrentAccess(a);
         try {
             Access acc = new Access(a.va(), a.kind(), cpl, a.implicit(), a.stack());
-            Integer shadowEc = d.logDirtyWriteFault(v, acc, a.size());
-            if (shadowEc != null) {
-                return guestPageFault(v, shadowEc, a.va(), "shadow");
+            PvDomain.LogDirtyFault shadow = d.logDirtyWriteFault(v, acc, a.size());
+            if (shadow != null) {
+                return guestPageFault(v, shadow.errorCode(), shadow.cr2(), "shadow");
             }
             Mmu.Result fault;
             long value = 0;

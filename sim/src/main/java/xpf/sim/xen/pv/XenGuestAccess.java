@@ -69,7 +69,8 @@ final class XenGuestAccess {
         AccessKind kind = write ? AccessKind.WRITE : AccessKind.READ;
         Access a = new Access(va, kind, 0, false, false);
         for (int round = 0; round < MAX_RETRIES; round++) {
-            Integer shadowEc = d.logDirtyWriteFault(v, a, size);
+            PvDomain.LogDirtyFault shadow = d.logDirtyWriteFault(v, a, size);
+            Integer shadowEc = shadow == null ? null : shadow.errorCode();
             Mmu.Result fault;
             long got = 0;
             if (shadowEc != null) {
@@ -93,7 +94,7 @@ final class XenGuestAccess {
                 throw new PvFatal.Panic("general_protection_in_xen", "#GP in Xen at " + site.symbol());
             }
             int ec = shadowEc != null ? shadowEc : fault.errorCode();
-            long cr2 = shadowEc != null ? va : got;
+            long cr2 = shadow != null ? shadow.cr2() : got;
             t.hardware("#PF", "in", "Xen", "va", cr2, "ec", Trace.ec(ec), "site", site.symbol(),
                     "source", shadowEc != null ? "shadow" : fault.source());
             Fix f = d.traps().handlePF(v, PfRegs.xen(ec, site, whitelisted), cr2);
