@@ -94,6 +94,15 @@ public final class PageWalker {
         final boolean[] pdpteRegister;
         /** The mask {@link PagingGeometry#nextTableBase} applies to a non-leaf entry. */
         final long tableMask;
+        /** The mask {@link PagingGeometry#rootBase} applies to CR3 (every mode's root base is CR3 under a mask). */
+        final long rootMask;
+        /**
+         * [levelIndex] → the frame mask {@link #leafAddress} applies to a leaf there (bits M-1 down to the page
+         * size), or 0 in 32-bit paging, whose leaves {@link #leafAddress} computes itself (PSE-36).
+         */
+        final long[] leafFrameMask;
+        /** IA-32e paging: leaves carry a protection key. */
+        final boolean ia32e;
 
         private Tables(CpuConfig cpu, PagingControls c) {
             this.cpu = cpu;
@@ -108,10 +117,15 @@ public final class PageWalker {
             span = new long[geo.length];
             pdpteRegister = new boolean[geo.length];
             tableMask = PagingGeometry.nextTableBase(mode, -1L, cpu.maxPhyAddr());
+            rootMask = PagingGeometry.rootBase(mode, -1L, cpu.maxPhyAddr());
+            leafFrameMask = new long[geo.length];
+            ia32e = PagingGeometry.ia32e(mode);
             for (int i = 0; i < geo.length; i++) {
                 shift[i] = geo[i].shift();
                 indexMask[i] = (1L << geo[i].indexBits()) - 1;
                 span[i] = geo[i].span();
+                leafFrameMask[i] = mode == PagingMode.LEGACY2 ? 0
+                        : EntryBits.bits(cpu.maxPhyAddr() - 1, Long.numberOfTrailingZeros(span[i]));
                 pdpteRegister[i] = mode == PagingMode.PAE && geo[i].level() == EntryLevel.PDPTE;
                 for (int ps = 0; ps < 2; ps++) {
                     long probe = ps == 1 ? EntryBits.PS : 0;
@@ -264,7 +278,7 @@ public final class PageWalker {
         boolean pae = mode == PagingMode.PAE;
         s.rightsFrom = (pae && first == 0) ? 1 : 0;
         s.errorBits = 0;
-        long table = start == null ? PagingGeometry.rootBase(mode, c.cr3(), m) : start.tableBase();
+        long table = start == null ? c.cr3() & t.rootMask : start.tableBase();
         int width = mode.entryBytes();
         int k = 0;
         int[] shift = t.shift;
@@ -304,12 +318,15 @@ public final class PageWalker {
             if (leafRule[row]) {
                 long size = t.span[i];
                 s.count = k + 1;
-                s.pa = leafAddress(mode, geo[i].level(), e, la, size, m);
+                long frameMask = t.leafFrameMask[i];
+                // Other modes: leafAddress's (e & frame mask) | offset, with the mask precomputed.
+                s.pa = frameMask == 0 ? leafAddress(mode, geo[i].level(), e, la, size, m)
+                        : (e & frameMask) | (la & (size - 1));
                 s.pageSize = size;
                 s.user = user;
                 s.writable = writable;
                 s.executeDisable = xd;
-                s.pkey = PagingGeometry.ia32e(mode) ? EntryBits.pkey(e) : 0;
+                s.pkey = t.ia32e ? EntryBits.pkey(e) : 0;
                 s.global = (e & EntryBits.G) != 0;
                 s.status = Status.TRANSLATED;
                 return Status.TRANSLATED;

@@ -7,39 +7,43 @@ import java.util.function.LongConsumer;
 /**
  * Sparse, little-endian physical memory: every location reads as zero until written.
  *
- * <p>Storage is word-granular: an open-addressing table from 8-byte word index to value (no boxing, no 4 KiB frame
- * allocated for a table that holds four entries), with a one-entry cache of the last word read, because a walk case
- * or a scenario touches few words of many frames. Iteration order never leaks into results: {@link #snapshotWords()}
- * returns a sorted map.
+ * <p>Storage is frame-granular: an open-addressing table from 4 KiB frame number to that frame's 512 words (a
+ * {@code long[512]}, allocated at the first non-zero write into the frame), plus a small direct-mapped cache of frames
+ * by the low bits of their frame number. A page walk reads one entry from each of four different frames, and each
+ * level's address comes from the previous entry; with the frames cached a level is two dependent array loads and no
+ * probe loop (the word-keyed hash table this replaced cost a hash and a probe per level). Frames are never removed
+ * ({@link #clearFrame} zeroes in place), so a cached frame stays valid. Iteration order never leaks into results:
+ * {@link #snapshotWords()} returns a sorted map.
  */
 public final class PhysicalMemory {
-    private static final long EMPTY = Long.MIN_VALUE;
+    private static final long NO_FRAME = -1L;
+    private static final int WORDS = 512;
+    /** Direct-mapped frame cache size (a power of two): a walk's four tables are often consecutive frames. */
+    private static final int CACHED = 8;
 
-    /**
-     * Open addressing with keys and values interleaved: slot {@code i} is {@code table[2i]} (word index, or EMPTY)
-     * and {@code table[2i+1]} (its value), so a lookup touches one cache line, not two (each level of a page walk is
-     * one lookup, and the next level's address depends on it).
-     */
-    private long[] table = new long[32];
+    /** Open addressing: slot {@code i} holds frame number {@code keys[i]} (or NO_FRAME) and its words. */
+    private long[] keys = new long[16];
+    private long[][] frames = new long[16][];
     private int size;
-    private long lastKey = EMPTY;
-    private long lastVal;
+    private final long[] cachePfn = new long[CACHED];
+    private final long[][] cacheFrame = new long[CACHED][];
     private LongConsumer writeObserver;
 
     public PhysicalMemory() {
-        fillEmpty(table);
-    }
-
-    private static void fillEmpty(long[] t) {
-        for (int i = 0; i < t.length; i += 2) {
-            t[i] = EMPTY;
-        }
+        java.util.Arrays.fill(keys, NO_FRAME);
+        java.util.Arrays.fill(cachePfn, NO_FRAME);
     }
 
     /** A deep copy: the reference model and invariants compare states before and after an operation. */
     public PhysicalMemory copy() {
         PhysicalMemory c = new PhysicalMemory();
-        c.table = table.clone();
+        c.keys = keys.clone();
+        c.frames = new long[frames.length][];
+        for (int i = 0; i < frames.length; i++) {
+            if (frames[i] != null) {
+                c.frames[i] = frames[i].clone();
+            }
+        }
         c.size = size;
         return c;
     }
@@ -52,76 +56,85 @@ public final class PhysicalMemory {
         this.writeObserver = observer;
     }
 
-    private static int slot(long key, int mask) {
-        long h = key * 0x9E3779B97F4A7C15L;
-        return (int) (h >>> 40) & mask;
+    private static int slot(long pfn, int mask) {
+        long h = pfn * 0x9E3779B97F4A7C15L;
+        return (int) (h >>> 32) & mask;
     }
 
-    /** Index (into {@link #table}, even) of {@code key}'s slot, or of the empty slot where it would go. */
-    private int find(long key) {
-        long[] t = table;
-        int mask = (t.length >> 1) - 1;
-        int i = slot(key, mask);
-        while (t[2 * i] != EMPTY && t[2 * i] != key) {
+    /** Index of {@code pfn}'s slot in {@link #keys}, or of the empty slot where it would go. */
+    private int find(long pfn) {
+        long[] k = keys;
+        int mask = k.length - 1;
+        int i = slot(pfn, mask);
+        for (long ki; (ki = k[i]) != NO_FRAME && ki != pfn; ) {
             i = (i + 1) & mask;
         }
-        return 2 * i;
+        return i;
+    }
+
+    /** The words of frame {@code pfn}, or null if nothing non-zero was ever written into it. */
+    private long[] frame(long pfn) {
+        int c = (int) pfn & (CACHED - 1);
+        if (cachePfn[c] == pfn) {
+            return cacheFrame[c];
+        }
+        long[] f = frames[find(pfn)];
+        if (f != null) {
+            cachePfn[c] = pfn;
+            cacheFrame[c] = f;
+        }
+        return f;
+    }
+
+    /** The words of frame {@code pfn}, allocated (zeroed) if absent. */
+    private long[] frameForWrite(long pfn) {
+        long[] f = frame(pfn);
+        if (f != null) {
+            return f;
+        }
+        f = new long[WORDS];
+        int i = find(pfn);
+        keys[i] = pfn;
+        frames[i] = f;
+        if (++size * 2 > keys.length) {
+            grow();
+        }
+        int c = (int) pfn & (CACHED - 1);
+        cachePfn[c] = pfn;
+        cacheFrame[c] = f;
+        return f;
+    }
+
+    private void grow() {
+        long[] oldKeys = keys;
+        long[][] oldFrames = frames;
+        keys = new long[oldKeys.length * 2];
+        frames = new long[oldKeys.length * 2][];
+        java.util.Arrays.fill(keys, NO_FRAME);
+        for (int j = 0; j < oldKeys.length; j++) {
+            if (oldKeys[j] != NO_FRAME) {
+                int i = find(oldKeys[j]);
+                keys[i] = oldKeys[j];
+                frames[i] = oldFrames[j];
+            }
+        }
     }
 
     /** Reads the aligned 8-byte word containing {@code pa}. */
     public long readWord(long pa) {
-        long key = pa >>> 3;
-        if (key == lastKey) {
-            return lastVal;
-        }
-        // find(), with one load of the key per probe (the page walk's hot path).
-        long[] t = table;
-        int mask = (t.length >> 1) - 1;
-        int i = slot(key, mask);
-        long v = 0;
-        for (long ki; (ki = t[2 * i]) != EMPTY; i = (i + 1) & mask) {
-            if (ki == key) {
-                v = t[2 * i + 1];
-                break;
-            }
-        }
-        lastKey = key;
-        lastVal = v;
-        return v;
+        long[] f = frame(pa >>> 12);
+        return f == null ? 0 : f[(int) (pa >>> 3) & (WORDS - 1)];
     }
 
     /** Writes the aligned 8-byte word containing {@code pa}. */
     public void writeWord(long pa, long value) {
-        long key = pa >>> 3;
-        int i = find(key);
-        if (table[i] == EMPTY) {
-            if (value != 0) {
-                table[i] = key;
-                table[i + 1] = value;
-                if (++size * 4 > table.length) {
-                    grow();
-                }
-            }
-        } else {
-            table[i + 1] = value;
+        long pfn = pa >>> 12;
+        long[] f = value == 0 ? frame(pfn) : frameForWrite(pfn);
+        if (f != null) {
+            f[(int) (pa >>> 3) & (WORDS - 1)] = value;
         }
-        lastKey = key;
-        lastVal = value;
         if (writeObserver != null) {
             writeObserver.accept(pa & ~7L);
-        }
-    }
-
-    private void grow() {
-        long[] old = table;
-        table = new long[old.length * 2];
-        fillEmpty(table);
-        for (int j = 0; j < old.length; j += 2) {
-            if (old[j] != EMPTY) {
-                int i = find(old[j]);
-                table[i] = old[j];
-                table[i + 1] = old[j + 1];
-            }
         }
     }
 
@@ -175,14 +188,16 @@ public final class PhysicalMemory {
         return true;
     }
 
-    /** Zeroes a whole 4 KiB frame. */
+    /** Zeroes a whole 4 KiB frame (the write observer sees each word that was non-zero, in address order). */
     public void clearFrame(long pfn) {
+        long[] f = frame(pfn);
+        if (f == null) {
+            return;
+        }
         long base = pfn << 12;
-        for (int w = 0; w < 512; w++) {
-            long pa = base + 8L * w;
-            int i = find(pa >>> 3);
-            if (table[i] != EMPTY && table[i + 1] != 0) {
-                writeWord(pa, 0);
+        for (int w = 0; w < WORDS; w++) {
+            if (f[w] != 0) {
+                writeWord(base + 8L * w, 0);
             }
         }
     }
@@ -190,9 +205,16 @@ public final class PhysicalMemory {
     /** Every non-zero 8-byte word, by physical address (a deterministic view for traces and diffs). */
     public SortedMap<Long, Long> snapshotWords() {
         TreeMap<Long, Long> out = new TreeMap<>();
-        for (int j = 0; j < table.length; j += 2) {
-            if (table[j] != EMPTY && table[j + 1] != 0) {
-                out.put(table[j] << 3, table[j + 1]);
+        for (int j = 0; j < keys.length; j++) {
+            long[] f = frames[j];
+            if (f == null) {
+                continue;
+            }
+            long base = keys[j] << 12;
+            for (int w = 0; w < WORDS; w++) {
+                if (f[w] != 0) {
+                    out.put(base + 8L * w, f[w]);
+                }
             }
         }
         return out;

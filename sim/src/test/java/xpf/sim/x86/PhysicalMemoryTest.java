@@ -87,4 +87,29 @@ class PhysicalMemoryTest {
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> m.write(0, 16, 0))
                 .isInstanceOf(IllegalArgumentException.class);
     }
+
+    @Test
+    void framesSharingACacheSlotAndFramesWrittenAfterAZeroReadStayCoherent() {
+        PhysicalMemory m = new PhysicalMemory();
+        long far = 0xF_FFFF_FFFF_8000L; // a frame near the top of a 52-bit physical space
+        assertThat(m.readWord(0x8000)).isZero(); // read of an absent frame: nothing is cached for it
+        m.writeWord(0x8010, 5);
+        assertThat(m.readWord(0x8010)).isEqualTo(5);
+        // Frames 0, 8, 16 and that frame all map to the same cache slot; reads alternate between them.
+        m.writeWord(0x0, 1);
+        m.writeWord(0x10008, 16);
+        m.writeWord(far + 0xFF8, 77);
+        for (int round = 0; round < 3; round++) {
+            assertThat(m.readWord(0x0)).isEqualTo(1);
+            assertThat(m.readWord(0x8010)).isEqualTo(5);
+            assertThat(m.readWord(0x10008)).isEqualTo(16);
+            assertThat(m.readWord(far + 0xFF8)).isEqualTo(77);
+        }
+        m.write(far + 0xFFC, 4, 0x1234_5678L);
+        assertThat(m.readWord(far + 0xFF8)).isEqualTo(0x1234_5678_0000_004DL);
+        m.clearFrame(8);
+        assertThat(m.readWord(0x8010)).isZero();
+        m.writeWord(0x0, 0);
+        assertThat(m.snapshotWords()).containsOnlyKeys(0x10008L, far + 0xFF8);
+    }
 }
