@@ -33,9 +33,8 @@ final class PvInvariants {
     /**
      * @param hostWrote an entry changed behind Xen's back earlier in the run (or in this step): Xen's bookkeeping no
      *                  longer describes the tables, so isolation is not owed any more
-     * @return the label of a known issue the step showed, or null
      */
-    static String check(Observation o, Snapshot.Pv before, PvDomainView after, Map<String, String> effects,
+    static void check(Observation o, Snapshot.Pv before, PvDomainView after, Map<String, String> effects,
             boolean predictionMatched, boolean hostWrote) {
         PvDomainView.Vcpu v0 = before.view().vcpus().get(o.step().vcpu());
         delivery(o, v0);
@@ -45,7 +44,6 @@ final class PvInvariants {
         if (after.alive() && !hostWrote) {
             isolation(o, after);
         }
-        return null; // no PV known issue is accepted at present (pv-io-mapping and pv32-l3 are resolved)
     }
 
     static void delivery(Observation o, PvDomainView.Vcpu v0) {
