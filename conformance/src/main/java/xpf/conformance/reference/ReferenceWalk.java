@@ -36,7 +36,22 @@ public final class ReferenceWalk {
 
     public static WalkOutcome evaluate(WalkCase wc) {
         WalkAnswer answer = new WalkAnswer();
-        evaluate(wc.cpu(), wc.controls(), UsedEntries.of(wc.memory()), wc.access(), answer);
+        evaluate(wc.cpu(), wc.controls(), UsedEntries.of(wc.memory()), null, wc.access(), answer);
+        return answer.toOutcome();
+    }
+
+    /**
+     * The walk of a processor whose PAE PDPTE registers were loaded earlier (a MOV CR3, x86-paging.md §1.1a "4 PDPTE
+     * <em>registers</em>"): the PDPTE level reads {@code pdpteRegisters} (four entries), every other level reads
+     * {@code wc.memory()}, and no PDPTE load happens at the access (the registers passed the load check when they
+     * were loaded, §1.1b). So a walk that reaches the page-directory-pointer table through a lower level (a
+     * self-map) reads what memory holds now, which may differ from the registers (SDM vol. 3 §4.4.1: the registers
+     * are loaded only by MOV CR3 and the MOV CR0/CR4 writes listed there; a later write to the table does not
+     * change them). Outside PAE, or with {@code pdpteRegisters} null, this is {@link #evaluate(WalkCase)}.
+     */
+    public static WalkOutcome evaluate(WalkCase wc, long[] pdpteRegisters) {
+        WalkAnswer answer = new WalkAnswer();
+        evaluate(wc.cpu(), wc.controls(), UsedEntries.of(wc.memory()), pdpteRegisters, wc.access(), answer);
         return answer.toOutcome();
     }
 
@@ -45,6 +60,11 @@ public final class ReferenceWalk {
      * through {@code memory}.
      */
     public static void evaluate(CpuConfig cpu, PagingControls c, EntryMemory memory, Access a, WalkAnswer out) {
+        evaluate(cpu, c, memory, null, a, out);
+    }
+
+    private static void evaluate(CpuConfig cpu, PagingControls c, EntryMemory memory, long[] pdpteRegisters,
+            Access a, WalkAnswer out) {
         out.clear();
         PagingMode mode = c.mode();
 
@@ -57,13 +77,16 @@ public final class ReferenceWalk {
         long[] masks = ReservedBitTable.masksFor(cpu, c.eferNxe());
 
         // 2. §1.1b "PAE | PDPTE | 63:M, 8:5, 2:1": all four PDPTEs are loaded (as by MOV CR3) whatever the access.
-        if (mode == PagingMode.PAE && pdpteLoadFails(memory, c.cr3(), masks)) {
+        //    (Not with loaded registers: they passed this check at their load.)
+        boolean registers = mode == PagingMode.PAE && pdpteRegisters != null;
+        if (mode == PagingMode.PAE && !registers && pdpteLoadFails(memory, c.cr3(), masks)) {
             out.exception(Vectors.GP, NOTE_PDPTE_LOAD);
             return;
         }
 
         // 3. §1.1a walk, §1.1b stop rules.
-        UsedEntries used = UsedEntries.read(out.used, c, cpu, memory, masks, a.va());
+        UsedEntries used = UsedEntries.read(out.used, c, cpu, memory, registers ? pdpteRegisters : null, masks,
+                a.va());
         int accessBits = ErrorCodeRule.accessBits(c, a);
         switch (used.stop) {
             case NOT_PRESENT:

@@ -37,11 +37,13 @@ final class UsedEntries {
 
     /**
      * Reads the entries for {@code va} into {@code u} (its previous contents are discarded). {@code masks} are the
-     * §1.1b masks of this configuration. In PAE the first entry is the PDPTE register, which holds what memory held
-     * at the load, so it is read from memory as well.
+     * §1.1b masks of this configuration. In PAE the first entry is the PDPTE register: {@code pdpteRegisters} when
+     * given (loaded at the last MOV CR3, §1.1a; memory may have changed since), else read from memory (a one-shot
+     * walk case loads them at the access). Every other level reads memory, even when its table is the
+     * page-directory-pointer table itself.
      */
-    static UsedEntries read(UsedEntries u, PagingControls c, CpuConfig cpu, EntryMemory memory, long[] masks,
-            long va) {
+    static UsedEntries read(UsedEntries u, PagingControls c, CpuConfig cpu, EntryMemory memory,
+            long[] pdpteRegisters, long[] masks, long va) {
         u.count = 0;
         u.stop = null;
         PagingMode mode = c.mode();
@@ -49,7 +51,9 @@ final class UsedEntries {
         long tableBase = rootTableBase(mode, c.cr3(), mp);
         for (Level level : Level.of(mode)) {
             long address = level.entryAddress(tableBase, va);
-            long value = memory.read(address);
+            long value = level == Level.PAE_PDPTE && pdpteRegisters != null
+                    ? pdpteRegisters[(int) ((va >>> 30) & 3)]
+                    : memory.read(address);
             int i = u.count++;
             u.levels[i] = level;
             u.addresses[i] = address;

@@ -215,16 +215,6 @@ public final class KnownIssues {
                 && !"unshadow_evtinj".equals(out.fields().get("fixup"))) {
             return "known disagreement: xen-3.1 unshadows on a fault during event injection (xen31-evtinj-unshadows)";
         }
-        // ext-bit-of-int1-delivery.yaml: a fault while delivering a privileged software exception (INT1/ICEBP)
-        // reports EXT=1 in the new exception's error code (SDM 6.13: EXT is clear only for INT n, INT3 and INTO);
-        // the reference gives EXT=0. A question for the reference model, not for the simulator.
-        String want = prediction.fields().get("error_code");
-        String got = out.fields().get("error_code");
-        if (prediction.reason() != null && prediction.reason().contains("priv_sw_exc") && want != null
-                && got != null && want.startsWith("0x") && got.startsWith("0x")
-                && (Long.decode(want) | 1) == Long.decode(got)) {
-            return "known disagreement: EXT bit of a fault while delivering INT1 (ext-bit-of-int1-delivery)";
-        }
         boolean hap = "hap".equals(o.spec().paging() == null ? null : o.spec().paging().wireName());
         // shadow-exit-error-code-of-magic-entries.yaml: the hardware error code of a #PF exit under shadow paging
         // (EXITINFO1 / exit interruption error code) comes from the shadow entry the processor walked; a not-present

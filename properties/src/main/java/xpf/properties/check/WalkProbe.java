@@ -15,7 +15,8 @@ import xpf.model.x86.WalkOutcome;
  * Asks the independent x86 reference ({@link ReferenceWalk}) about one access of a running guest without copying its
  * memory: the probe follows the table pointers from CR3 (ignoring rights, PS and reserved bits, so it reads at least
  * what the reference will), puts those words into a small memory map, and hands the case to the reference. PAE walks
- * use the vCPU's PDPTE registers, not the memory behind CR3 (the processor caches them at the CR3 load).
+ * use the vCPU's PDPTE registers, not the memory behind CR3 (the processor caches them at the CR3 load), for the
+ * PDPTE level only: a lower level that reads the PDPT page reads memory.
  */
 public final class WalkProbe {
 
@@ -39,12 +40,14 @@ public final class WalkProbe {
         int firstDepth = 0;
         if (mode == PagingMode.PAE) {
             long base = c.cr3() & 0xFFFFFFE0L;
+            long[] regs = new long[4];
             for (int i = 0; i < 4; i++) {
-                words.put(base + 8L * i, pdpte == null ? readWord.applyAsLong(base + 8L * i) : pdpte[i]);
+                regs[i] = pdpte == null ? readWord.applyAsLong(base + 8L * i) : pdpte[i];
+                words.put(base + 8L * i, regs[i]);
             }
-            long e = words.get(base + 8L * ((a.va() >>> 30) & 3));
+            long e = regs[(int) ((a.va() >>> 30) & 3)];
             if ((e & 1) == 0) {
-                return new Probe(ReferenceWalk.evaluate(new WalkCase(cpu, c, words, a)), words);
+                return new Probe(evaluate(cpu, c, words, pdpte, a), words);
             }
             table = e & addrMask;
             firstDepth = 1;
@@ -62,7 +65,21 @@ public final class WalkProbe {
             }
             table = e & addrMask;
         }
-        return new Probe(ReferenceWalk.evaluate(new WalkCase(cpu, c, words, a)), words);
+        return new Probe(evaluate(cpu, c, words, pdpte, a), words);
+    }
+
+    /**
+     * The reference's answer. With PDPTE registers the walk's PDPTE level reads them and every lower level reads
+     * {@code words}, which hold memory: a lower level that reads the PDPT page (a self-map) replaced the register
+     * value put there for the PDPTE level with memory's (findings bare-host-write-self-map-walk and
+     * bare-host-write-after-cached-fault, resolved 27 Nov: the probe used to hand the reference one map for both, so
+     * one of the two levels read the wrong value).
+     */
+    private static WalkOutcome evaluate(CpuConfig cpu, PagingControls c, SortedMap<Long, Long> words, long[] pdpte,
+            Access a) {
+        WalkCase wc = new WalkCase(cpu, c, words, a);
+        return c.mode() == PagingMode.PAE && pdpte != null ? ReferenceWalk.evaluate(wc, pdpte)
+                : ReferenceWalk.evaluate(wc);
     }
 
     /** The entry at {@code addr}: 4 bytes in 32-bit paging, else 8. */

@@ -202,7 +202,13 @@ public final class Mmu {
         PagingControls prev = controls;
         boolean modeChange = prev.mode() != next.mode();
         boolean movCr3 = cr3Written || prev.cr3() != next.cr3();
-        if (next.mode() == PagingMode.PAE && (modeChange || movCr3) && pdpteLoadFails(next.cr3(), false)) {
+        // SDM vol. 3 §4.4.1: with PAE paging in use afterwards, MOV CR3 loads the PDPTE registers, and so does a MOV
+        // to CR0/CR4 that modifies CR0.CD, CR0.NW, CR0.PG, CR4.PAE, CR4.PGE, CR4.PSE or CR4.SMEP (a mode change
+        // into PAE modifies PG or PAE; CD/NW are not modelled); other writes (WP, SMAP, PKE, EFER.NXE, or the same
+        // values again) leave the registers as they are
+        boolean pdpteLoad = modeChange || movCr3 || prev.cr4Pge() != next.cr4Pge()
+                || prev.cr4Pse() != next.cr4Pse() || prev.cr4Smep() != next.cr4Smep();
+        if (next.mode() == PagingMode.PAE && pdpteLoad && pdpteLoadFails(next.cr3(), false)) {
             return Vectors.GP;
         }
         controls = next;

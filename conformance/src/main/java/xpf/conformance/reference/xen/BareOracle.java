@@ -46,8 +46,9 @@ import xpf.model.xen.DomainView;
  *   <li>a read returns the bytes at the physical address.</li>
  * </ol>
  * A fault is an {@code exception} outcome, or, on a vCPU with an IDT, delivered through it ({@link GuestDelivery}).
- * A control-register write completes, except the PAE PDPTE load of a MOV CR3 in PAE mode or of a write entering PAE
- * paging, which faults with #GP(0) when a present PDPTE has a reserved bit (§1.1b, rule {@code 1.1b.pae-pdpte}).
+ * A control-register write completes, except the PAE PDPTE load of a MOV CR3 in PAE mode, of a write entering PAE
+ * paging or of a PGE/PSE/SMEP change in PAE paging ({@link #loadsPdptes}), which faults with #GP(0) when a present
+ * PDPTE has a reserved bit (§1.1b, rule {@code 1.1b.pae-pdpte}).
  * docs/reference-model-hvm.md describes the model.
  */
 public final class BareOracle implements OutcomeOracle {
@@ -101,7 +102,7 @@ public final class BareOracle implements OutcomeOracle {
                 return Prediction.notModelled("setting " + f + " without the CPU feature");
             }
         }
-        if (mode == PagingMode.PAE && (w.cr3() != null || w.mode() != null)) {
+        if (mode == PagingMode.PAE && loadsPdptes(v.controls(), w)) {
             long cr3 = w.cr3() != null ? w.cr3() : v.controls().cr3();
             String bad = pdpteLoadFault(d.memory(), cr3, new CpuConfig(d.machine().vendor(),
                     d.machine().maxPhyAddr(), d.machine().has(CpuFeature.PAGE1GB)));
@@ -118,6 +119,27 @@ public final class BareOracle implements OutcomeOracle {
             return ok("1.1b.pae-pdpte", "the PDPTE registers load (no present PDPTE has a reserved bit)");
         }
         return ok("1.1f", "a control-register write completes (TLB effects show in later steps' views)");
+    }
+
+    /**
+     * Whether a control write that leaves PAE paging in use loads the PDPTE registers. SDM vol. 3 §4.4.1 ("PDPTE
+     * Registers"): MOV to CR3 does; MOV to CR0 or CR4 does when it modifies any of CR0.CD, CR0.NW, CR0.PG, CR4.PAE,
+     * CR4.PGE, CR4.PSE or CR4.SMEP (quoted in Linux commits cb957adb4ea4 and 427890aff855, "kvm: x86: Toggling
+     * CR4.PKE / CR4.SMAP does not load PDPTEs in PAE mode"). A {@code mode} that names the mode already in force
+     * changes none of them (finding bare-pae-pdpte-reload-reserved-nx, resolved 27 Nov: the reference loaded the
+     * PDPTEs on any write naming {@code mode: pae}); entering PAE from another mode changes PG or PAE. CD and NW are
+     * not in the scenario language; WP, SMAP, PKE, PKS, AC and EFER.NXE never load them.
+     */
+    static boolean loadsPdptes(PagingControls before, ControlWrite w) {
+        if (w.cr3() != null || (w.mode() != null && w.mode() != before.mode())) {
+            return true;
+        }
+        return toggles(w, ControlFlag.PGE, before.cr4Pge()) || toggles(w, ControlFlag.PSE, before.cr4Pse())
+                || toggles(w, ControlFlag.SMEP, before.cr4Smep());
+    }
+
+    private static boolean toggles(ControlWrite w, ControlFlag f, boolean was) {
+        return was ? w.clear().contains(f) : w.set().contains(f);
     }
 
     /**
@@ -337,7 +359,7 @@ public final class BareOracle implements OutcomeOracle {
             if (psc != null) {
                 throw new NotModelled(psc);
             }
-            WalkOutcome w = ReferenceWalk.evaluate(new WalkCase(cpu, c, entries, acc));
+            WalkOutcome w = ReferenceWalk.evaluate(new WalkCase(cpu, c, entries, acc), pdpteRegisters(v));
             if (w.fault()) {
                 if (w.vector() == Vectors.PF) {
                     invalidated.add(va);
@@ -519,14 +541,26 @@ public final class BareOracle implements OutcomeOracle {
                 m.put(e.getKey(), e.getValue());
             }
         }
-        if (v.controls().mode() == PagingMode.PAE) {
-            // the walk uses the PDPTE registers loaded at the last CR3 load, not memory (§1.1a)
-            long base = v.controls().cr3() & 0xFFFF_FFE0L;
-            for (int i = 0; i < 4 && i < v.pdpte().size(); i++) {
-                m.put(base + 8L * i, v.pdpte().get(i));
-            }
-        }
+        // PAE: the PDPTE registers are not written over these entries: the walk takes them from the registers
+        // (pdpteRegisters), and a walk that reaches the page-directory-pointer table as a lower-level table reads
+        // what memory holds (finding bare-host-write-self-map-walk, resolved 27 Nov)
         return m;
+    }
+
+    /**
+     * PAE: the vCPU's PDPTE registers, loaded at its last CR3 load (x86-paging.md §1.1a "4 PDPTE <em>registers</em>";
+     * SDM vol. 3 §4.4.1: only MOV CR3 and the MOV CR0/CR4 writes listed there load them), which the walk uses
+     * instead of memory; null outside PAE or when the view has no registers (the walk then loads them from memory).
+     */
+    static long[] pdpteRegisters(BareDomainView.Vcpu v) {
+        if (v.controls().mode() != PagingMode.PAE || v.pdpte().size() < 4) {
+            return null;
+        }
+        long[] r = new long[4];
+        for (int i = 0; i < 4; i++) {
+            r[i] = v.pdpte().get(i);
+        }
+        return r;
     }
 
     static int readByte(SortedMap<Long, Long> memory, long pa) {

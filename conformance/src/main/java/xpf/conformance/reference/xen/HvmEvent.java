@@ -40,9 +40,16 @@ record HvmEvent(int vector, int type, Integer errorCode, Origin origin, int inje
         };
     }
 
-    /** Whether delivery is for an event external to the program (EXT bit of #NP/#GP error codes, SDM 6.13). */
+    /**
+     * Whether delivery is for an event external to the program (EXT bit of #NP/#GP error codes, SDM vol. 3 §6.13:
+     * EXT is clear only for a software interrupt, INT n, INT3 or INTO). ICEBP (INT1, {@code PRIV_SW_EXC}) counts as
+     * external: XTF tests/swint-emulation/main.c expects {@code icebp} through a not-present IDT entry to raise
+     * #NP(EXC_EC_SYM(DB, EXT)) natively and emulated ("icebp count as external, so no dpl check"), and under SVM Xen
+     * injects it as EVENTINJ type 3, an exception (xen-hvm-fault-path.md §1.2). Until 27 Nov the reference left EXT
+     * clear (findings ext-bit-of-int1-delivery, svm-double-fault-exit-int-info).
+     */
     boolean external() {
-        return type == EXT_INTR || type == NMI || type == HW_EXC;
+        return type == EXT_INTR || type == NMI || type == HW_EXC || type == PRIV_SW_EXC;
     }
 
     /** Software-raised (INT n, INT3/INTO, ICEBP): the IDT gate's DPL is checked. */
