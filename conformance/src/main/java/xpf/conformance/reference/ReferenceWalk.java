@@ -43,8 +43,8 @@ public final class ReferenceWalk {
     /**
      * The walk of a processor whose PAE PDPTE registers were loaded earlier (a MOV CR3, x86-paging.md §1.1a "4 PDPTE
      * <em>registers</em>"): the PDPTE level reads {@code pdpteRegisters} (four entries), every other level reads
-     * {@code wc.memory()}, and no PDPTE load happens at the access (the registers passed the load check when they
-     * were loaded, §1.1b). So a walk that reaches the page-directory-pointer table through a lower level (a
+     * {@code wc.memory()}; the load check of §1.1b applies to the registers (#GP(0) if one fails it, as the load
+     * that put it there would have). So a walk that reaches the page-directory-pointer table through a lower level (a
      * self-map) reads what memory holds now, which may differ from the registers (SDM vol. 3 §4.4.1: the registers
      * are loaded only by MOV CR3 and the MOV CR0/CR4 writes listed there; a later write to the table does not
      * change them). Outside PAE, or with {@code pdpteRegisters} null, this is {@link #evaluate(WalkCase)}.
@@ -77,9 +77,11 @@ public final class ReferenceWalk {
         long[] masks = ReservedBitTable.masksFor(cpu, c.eferNxe());
 
         // 2. §1.1b "PAE | PDPTE | 63:M, 8:5, 2:1": all four PDPTEs are loaded (as by MOV CR3) whatever the access.
-        //    (Not with loaded registers: they passed this check at their load.)
+        //    With registers loaded earlier the check is on them: a processor never holds registers that fail it (the
+        //    load would have raised #GP(0)), so such a case is the load's question, answered the same way.
         boolean registers = mode == PagingMode.PAE && pdpteRegisters != null;
-        if (mode == PagingMode.PAE && !registers && pdpteLoadFails(memory, c.cr3(), masks)) {
+        if (mode == PagingMode.PAE && pdpteLoadFails(registers ? address -> pdpteRegisters[(int) ((address
+                - UsedEntries.pdptBase(c.cr3())) >>> 3) & 3] : memory, c.cr3(), masks)) {
             out.exception(Vectors.GP, NOTE_PDPTE_LOAD);
             return;
         }
