@@ -73,6 +73,8 @@ final class PvFixture {
     long cr3Frame = L4;
     long userCr3Frame = 0;
     long rsp = 0x6800;
+    /** The vCPU's initial RFLAGS (Xen forces IF on). */
+    long rflags = 0x202;
     long kernelSp = 0x7000;
     int kernelSs = 0xe02b;
     boolean hardwareDomain;
@@ -173,7 +175,7 @@ final class PvFixture {
     Scenario scenario(List<Step> steps) {
         List<DomainSpec> doms = new ArrayList<>();
         VcpuSpec v = new VcpuSpec(kind == DomainKind.PV32 ? PagingMode.PAE : PagingMode.LONG4, cr3Frame << 12,
-                EnumSet.noneOf(ControlFlag.class), 0, 0, 0, kernelMode, userCr3Frame << 12, rip, rsp, 0x202,
+                EnumSet.noneOf(ControlFlag.class), 0, 0, 0, kernelMode, userCr3Frame << 12, rip, rsp, rflags,
                 kernelSp, kernelSs, null);
         doms.add(new DomainSpec("guest", kind, null, hardwareDomain, assists, frames, 4, ptes, List.of(), List.of(),
                 List.of(v), traps, List.of(), List.of(), params));
