@@ -256,4 +256,48 @@ class GuestWalkRulesTest {
         assertThat(w.ok()).isTrue();
         assertThat(w.pfec()).isEqualTo(PfErrorCode.P | PfErrorCode.U);
     }
+
+    @Test
+    @DisplayName("hvm.7.6 XSA-176 switch with no 1 GiB support: an L3 PS entry is followed as a table pointer, never "
+            + "taken as a 1 GiB leaf")
+    void xsa176L3FollowedAsPointer() {
+        bugs.add("xsa-176");
+        set(0x100, 0, (0x101L << 12) | UP);
+        set(0x101, 0, (0x40000L << 12) | UP | PS | A | D);
+        GuestWalk w = GuestWalker.guestWalkTables(ctx(long4()), p2m, mem, 0x400000, 0, false);
+        assertThat(w.ok()).as("gfn 0x40000 is no RAM table").isFalse();
+        assertThat(w.failedOn()).isEqualTo(EntryLevel.PDE);
+        assertThat(w.entries()).hasSize(2);
+    }
+
+    @Test
+    @DisplayName("hvm.7.3 switch rsvd-on-not-present: only a not-present entry WITH reserved bits reports RSVD|P")
+    void rsvdOnNotPresentNeedsReservedBits() {
+        bugs.add("rsvd-on-not-present");
+        long4(UP, UP, UP, 0x1f0L << 12);
+        assertThat(walk(long4(), 0x400000, PfErrorCode.U).pfec()).isEqualTo(PfErrorCode.U);
+    }
+
+    @Test
+    @DisplayName("hvm.7.8 switch pfec-implicit-leak: only an implicit walk carries PFEC_implicit")
+    void implicitLeakOnlyForImplicitWalks() {
+        bugs.add("pfec-implicit-leak");
+        GuestWalk w = walk(long4(), 0x900000, PfErrorCode.U);
+        assertThat(w.pfec()).isEqualTo(PfErrorCode.U);
+        GuestWalk i = walk(long4(), 0x900000, PfErrorCode.XEN_IMPLICIT);
+        assertThat(i.pfec()).isEqualTo(PfErrorCode.XEN_IMPLICIT);
+    }
+
+    @Test
+    @DisplayName("hvm.3.2 shadow, 2-level with CR4.PSE: a PDE that points to a page table (PS clear) has no PSE-36 "
+            + "reserved bits")
+    void pse36OnlyForLargePdes() {
+        PagingControls c = PagingControls.long4(0x100L << 12).withMode(PagingMode.LEGACY2).withWp(true)
+                .withPse(true);
+        mem.write(((0x10000 + 0x100L) << 12) + 2 * 4, 4, (0x1ffL << 12) | UP); // table gfn 0x1ff: bits 20..12 set
+        mem.write(((0x10000 + 0x1ffL) << 12) + 4, 4, (0x1f0L << 12) | UP);
+        GuestWalk w = GuestWalker.guestWalkTables(ctx(c), p2m, mem, 0x00801000L, 0, false);
+        assertThat(w.ok()).isTrue();
+        assertThat(w.gfn()).isEqualTo(0x1f0);
+    }
 }
