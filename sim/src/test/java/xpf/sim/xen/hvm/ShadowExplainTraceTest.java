@@ -118,4 +118,43 @@ class ShadowExplainTraceTest {
                 8, null, null, false, false, Insn.LOAD, null)));
         assertThat(line(r, 0, "sh_page_fault")).endsWith("result=fixed rc=1 fixup=shadow_fixup ec=P|U va=0x400000");
     }
+
+    @Test
+    @DisplayName("sh_validate_guest_entry: the record counts the shadows revalidated; a 4-byte write at offset 4 "
+            + "revalidates the entry it is part of")
+    void validateRecord() {
+        ScenarioRunner.Run r = ptGuest(KERNEL_RW).cpl(0).run(step(read(DATA_VA)),
+                step(new GuestAccess(PT_VA + 4, AccessKind.WRITE, 4, 0L, 0, false, false, Insn.MOV, null)),
+                step(write(PT_VA + 0x10, 0)));
+        HvmDomain d = dom(r);
+        String mfn = "mfn=0x" + Long.toHexString(mfnOf(d, L1_OF_DATA));
+        assertThat(line(r, 1, "sh_validate_guest_entry")).contains(mfn).endsWith("offset=0x4 size=4 shadows=1");
+        assertThat(line(r, 2, "sh_validate_guest_entry")).contains(mfn).endsWith("offset=0x10 size=8 shadows=0");
+    }
+
+    @Test
+    @DisplayName("sh_update_cr3 at the vCPU's first CR3 load: the top-level shadow exists and the guest's top "
+            + "level is a shadowed page table before any fault")
+    void topLevelBeforeAnyFault() {
+        ScenarioRunner.Run r = svm().map(DATA_VA, "data", USER_RW).run();
+        HvmDomain d = dom(r);
+        assertThat(d.view().shadows()).containsKey(0x1000L << 12);
+        assertThat(d.view().pageTables()).containsOnlyKeys(mfnOf(d, 0x1000));
+        assertThat(d.view().pageTables().get(mfnOf(d, 0x1000))).containsExactly(4);
+    }
+
+    @Test
+    @DisplayName("hvm.3.4 xen-3.1: a PT write that clears a guest PTE leaves the gnp magic in the shadow; the next "
+            + "access is injected by the fast path, without a walk")
+    void gnpAfterValidation31() {
+        ScenarioRunner.Run r = svm().xen(xpf.model.scenario.XenProfile.XEN_3_1).map(DATA_VA, "data", USER_RW)
+                .mapGfn(PT_VA, L1_OF_DATA, KERNEL_RW).run(step(read(DATA_VA)),
+                        step(new GuestAccess(PT_VA, AccessKind.WRITE, 8, 0L, 0, false, false, Insn.MOV, null)),
+                        step(read(DATA_VA)));
+        Expect.step(r, 1, OutcomeClass.EMULATED, "fixup", "pt_write");
+        Expect.step(r, 2, OutcomeClass.INJECTED, "vector", "14", "error_code", "U", "cr2", "0x400000");
+        assertThat(line(r, 2, "sh_page_fault.fast_path")).contains("result=guest_not_present");
+        assertThat(r.trace().eventsOfStep(2).stream().map(TraceEvent::line)
+                .filter(l -> l.contains("guest_walk_tables va=0x400000"))).as("no walk of the faulting va").isEmpty();
+    }
 }
