@@ -145,4 +145,50 @@ class ShadowEmulateOpsTest {
         assertThat(l1Word(r, 0)).as("NX set in the high half").isEqualTo((0x1010L << 12) | USER_RW | NX);
         Expect.step(r, 2, OutcomeClass.INJECTED, "vector", "14", "error_code", "P|U|I");
     }
+
+    @Test
+    @DisplayName("hvm.3 a 16-byte write crossing from a shadowed L1 into the next page: both pages written (the high "
+            + "half to the next page), the crossing unshadows the table")
+    void pageCrossingWideWrite() {
+        ScenarioRunner.Run r = ptGuest(KERNEL_RW).map(PT_VA + 0x1000, "data2", KERNEL_RW).cpl(0).run(
+                step(read(DATA_VA)), step(new GuestAccess(PT_VA + 0xff8, AccessKind.WRITE, 16, 0x1234L, 0, false,
+                        false, Insn.MOVDQU, null)));
+        Expect.step(r, 1, OutcomeClass.EMULATED, "fixup", "pt_write");
+        HvmDomain d = dom(r);
+        assertThat(l1Word(r, 511)).isEqualTo(0x1234);
+        assertThat(d.machineMemory().readWord(mfnOf(d, DATA2) << 12)).as("upper 8 bytes of the value: 0")
+                .isZero();
+        assertThat(d.view().pageTables()).doesNotContainKey(mfnOf(d, L1_OF_DATA));
+        assertThat(r.trace().eventsOfStep(1).toString()).contains("misaligned_write");
+    }
+
+    @Test
+    @DisplayName("hvm.3.F19 a write starting on a ram_ro page and crossing into an unmapped one is dropped whole: "
+            + "the next page is never translated (no #PF)")
+    void discardWriteIsWhole() {
+        ScenarioRunner.Run r = svm().map(DATA_VA, "data", USER_RW).mem("data", 0xff8, 0x1111).p2m(0x1010, "ram_ro")
+                .run(step(write(DATA_VA + 0xffc, 0x55)), step(read(DATA_VA + 0xff8)));
+        Expect.step(r, 0, OutcomeClass.EMULATED, "fixup", "ro_discard");
+        Expect.step(r, 1, OutcomeClass.OK, "value", "0x1111");
+    }
+
+    @Test
+    @DisplayName("hvm.3 a PAE guest: the PT write is emulated (32-bit linear frame), validated, remembered for F1; "
+            + "the records carry the PAE level bits (0x100)")
+    void paeGuest() {
+        long l1 = 0x1033; // PAE layout: PDPT 0x1000 (registers), PD 0x1031, the data page's L1 0x1033
+        ScenarioRunner.Run r = svm().mode(xpf.model.x86.PagingMode.PAE).frame("data2", DATA2)
+                .map(DATA_VA, "data", USER_RW).mem("data2", 0, 0x2222).mapGfn(PT_VA, l1, KERNEL_RW).cpl(0)
+                .run(step(read(DATA_VA)), step(write(PT_VA, (DATA2 << 12) | USER_RW)), step(read(DATA_VA)),
+                        step(write(PT_VA + 8, 0)));
+        Expect.step(r, 1, OutcomeClass.EMULATED, "fixup", "pt_write");
+        Expect.step(r, 2, OutcomeClass.OK, "value", "0x2222");
+        HvmDomain d = dom(r);
+        assertThat(d.shadow().fastEmulationState(0)).containsEntry("last_emulated_frame", PT_VA >>> 12)
+                .containsEntry("last_emulated_mfn", mfnOf(d, l1));
+        assertThat(r.trace().eventsOfStep(1).toString()).contains("TRC_SHADOW_EMULATE, fields={id=0x0040f108");
+        Expect.step(r, 3, OutcomeClass.EMULATED, "fixup", "pt_write");
+        assertThat(r.trace().eventsOfStep(3).toString()).contains("fast_emulation");
+        invariantsHold(r);
+    }
 }
