@@ -191,4 +191,16 @@ class ShadowEmulateOpsTest {
         assertThat(r.trace().eventsOfStep(3).toString()).contains("fast_emulation");
         invariantsHold(r);
     }
+
+    @Test
+    @DisplayName("hvm.3 an aligned 8-byte write to the last entry of the L1 ends at the page end: no crossing, the "
+            + "table stays shadowed")
+    void lastEntryIsNoCrossing() {
+        ScenarioRunner.Run r = ptGuest(KERNEL_RW).cpl(0).run(step(read(DATA_VA)), step(kernel(PT_VA + 0xff8,
+                Insn.MOV, 0)));
+        Expect.step(r, 1, OutcomeClass.EMULATED, "fixup", "pt_write");
+        HvmDomain d = dom(r);
+        assertThat(d.view().pageTables()).containsKey(mfnOf(d, L1_OF_DATA));
+        assertThat(r.trace().eventsOfStep(1).toString()).doesNotContain("misaligned_write");
+    }
 }
