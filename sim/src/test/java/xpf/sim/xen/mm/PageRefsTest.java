@@ -211,4 +211,16 @@ class PageRefsTest {
         assertThat(frames.all()).containsExactly(p);
         assertThat(new PageInfo(0x9, 1).mfn()).isEqualTo(0x9);
     }
+
+    @Test
+    @DisplayName("_put_page_type: de-validating a PAE-xen-L2 table clears the qualifier, so the frame can be a plain "
+            + "L2 next")
+    void devalidationClearsPaeXenL2() {
+        PageInfo p = frames.assign(0x500, DOM);
+        PageRefs.getPageType(p, PageType.L2_PAGE_TABLE, true, hooks);
+        PageRefs.putPageType(p, hooks);
+        assertThat(p.paeXenL2()).isFalse();
+        assertThat(PageRefs.getPageType(p, PageType.L2_PAGE_TABLE, false, hooks)).isZero();
+        assertThat(hooks.calls).containsExactly("alloc L2_PAGE_TABLE pae", "free L2_PAGE_TABLE", "alloc L2_PAGE_TABLE");
+    }
 }
