@@ -157,4 +157,26 @@ class ShadowExplainTraceTest {
         assertThat(r.trace().eventsOfStep(2).stream().map(TraceEvent::line)
                 .filter(l -> l.contains("guest_walk_tables va=0x400000"))).as("no walk of the faulting va").isEmpty();
     }
+
+    @Test
+    @DisplayName("F11: shadow_prealloc failing is shown; XSA-173 switch: the BUG names the gfn and its truncation")
+    void crashAndPanicRecords() {
+        ScenarioRunner.Run oom = svm().map(DATA_VA, "data", USER_RW).run(step(read(DATA_VA), shadowOom()));
+        assertThat(line(oom, 0, "shadow_prealloc")).endsWith("result=failed");
+        ScenarioRunner.Run bug = HistoricBugsTest.bigGpa().bug("xsa-173").run(step(read(0x800000)));
+        Expect.step(bug, 0, OutcomeClass.PANIC, "reason", "shadow_gfn_truncated");
+        assertThat(((xpf.model.scenario.Outcome.Panic) bug.steps().get(0).outcome()).detail()).contains("shadowed superpage gfn 0x100000000 truncated "
+                + "to 0x0 in its backpointer");
+    }
+
+    @Test
+    @DisplayName("F16: l1e_propagate_from_guest shows the guest l1e, the shadow l1e and the fetch type")
+    void propagateRecord() {
+        ScenarioRunner.Run r = svm().map(DATA_VA, "data", USER_RW).run(step(write(DATA_VA, 1)));
+        HvmDomain d = dom(r);
+        long gl1e = (0x1010L << 12) | USER_RW;
+        long sl1e = (mfnOf(d, 0x1010) << 12) | USER_RW;
+        assertThat(line(r, 0, "l1e_propagate_from_guest")).endsWith("gl1e=0x" + Long.toHexString(gl1e) + " sl1e=0x"
+                + Long.toHexString(sl1e) + " ft=demand_write");
+    }
 }
