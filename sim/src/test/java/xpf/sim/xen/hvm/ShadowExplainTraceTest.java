@@ -165,8 +165,8 @@ class ShadowExplainTraceTest {
         assertThat(line(oom, 0, "shadow_prealloc")).endsWith("result=failed");
         ScenarioRunner.Run bug = HistoricBugsTest.bigGpa().bug("xsa-173").run(step(read(0x800000)));
         Expect.step(bug, 0, OutcomeClass.PANIC, "reason", "shadow_gfn_truncated");
-        assertThat(((xpf.model.scenario.Outcome.Panic) bug.steps().get(0).outcome()).detail()).contains("shadowed superpage gfn 0x100000000 truncated "
-                + "to 0x0 in its backpointer");
+        String detail = ((xpf.model.scenario.Outcome.Panic) bug.steps().get(0).outcome()).detail();
+        assertThat(detail).contains("shadowed superpage gfn 0x100000000 truncated to 0x0 in its backpointer");
     }
 
     @Test
