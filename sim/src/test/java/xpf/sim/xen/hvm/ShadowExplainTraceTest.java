@@ -14,7 +14,6 @@ import xpf.model.x86.PfErrorCode;
 import xpf.sim.scenario.ScenarioRunner;
 import xpf.sim.trace.Trace;
 import xpf.sim.trace.TraceEvent;
-import xpf.sim.xen.mm.shadow.ShadowPaging;
 
 /**
  * What {@code xpf explain} shows of {@code sh_page_fault}: the decision records ({@code sh_page_fault.fast_path
