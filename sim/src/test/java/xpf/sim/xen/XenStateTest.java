@@ -91,4 +91,39 @@ class XenStateTest {
         assertThat(x.bugs()).containsExactly("xsa-148");
         assertThatThrownBy(() -> x.bugs().add("x")).isInstanceOf(UnsupportedOperationException.class);
     }
+
+    @XenFunction(symbol = "class_level_symbol", file = "xen/arch/x86/x.c", version = "4.22")
+    static final class Annotated {
+        @XenFunction(symbol = "ctor_symbol", file = "xen/arch/x86/y.c", version = "3.1")
+        Annotated() {
+        }
+    }
+
+    @Test
+    @DisplayName("the symbol index: class-level and constructor annotations are indexed; the shared classes list "
+            + "x86_emulate's class; all() lists them")
+    void symbols() {
+        var index = XenSymbols.build(Set.of(Annotated.class));
+        assertThat(index.get("class_level_symbol").javaMember()).isEqualTo(Annotated.class.getName());
+        assertThat(index.get("ctor_symbol").javaMember()).isEqualTo(Annotated.class.getName() + ".<init>");
+        assertThat(new XenSymbols.Shared().classes()).contains(xpf.sim.xen.emul.X86Emulate.class);
+        assertThat(XenSymbols.all()).containsKey("x86_emulate");
+    }
+
+    @Test
+    @DisplayName("every PageInfo setter is a change of the frame table (its memoised views are recomputed)")
+    void everySetterBumpsTheVersion() {
+        FrameTable t = new FrameTable();
+        xpf.sim.xen.mm.PageInfo p = t.assign(0x500, 1);
+        long v = t.version();
+        p.setTlbflushNeeded(true);
+        assertThat(t.version()).isGreaterThan(v);
+        assertThat(p.tlbflushNeeded()).isTrue();
+        v = t.version();
+        p.setShadowedPageTable(true);
+        assertThat(t.version()).isGreaterThan(v);
+        assertThat(p.shadowedPageTable()).isTrue();
+        assertThat(new xpf.sim.xen.mm.p2m.P2mEntry(1, 2, xpf.sim.xen.mm.p2m.P2mType.RAM_RW, null).withMfn(7))
+                .isEqualTo(new xpf.sim.xen.mm.p2m.P2mEntry(1, 7, xpf.sim.xen.mm.p2m.P2mType.RAM_RW, null));
+    }
 }

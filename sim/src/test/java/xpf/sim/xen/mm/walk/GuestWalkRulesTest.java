@@ -175,6 +175,8 @@ class GuestWalkRulesTest {
                 true);
         assertThat(w.ok()).isTrue();
         assertThat(w.gpa()).isEqualTo(0x1f0234);
+        assertThat(w.superpage()).as("a 4 KiB leaf").isFalse();
+        assertThat(w.gl1e() & ~0xFFFL).isEqualTo(0x1f0000L);
         assertThat(w.pfec()).as("no guest NX in 2-level mode: no I").isEqualTo(PfErrorCode.P | PfErrorCode.U);
         assertThat(mem.read(((0x10000 + 0x101L) << 12) + 4, 4) & A).isEqualTo(A);
         assertThat(mem.read(((0x10000 + 0x101L) << 12), 4)).as("the neighbour entry is untouched").isZero();
