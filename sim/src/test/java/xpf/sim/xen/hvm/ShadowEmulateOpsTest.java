@@ -189,7 +189,14 @@ class ShadowEmulateOpsTest {
         assertThat(r.trace().eventsOfStep(1).toString()).contains("TRC_SHADOW_EMULATE, fields={id=0x0040f108");
         Expect.step(r, 3, OutcomeClass.EMULATED, "fixup", "pt_write");
         assertThat(r.trace().eventsOfStep(3).toString()).contains("fast_emulation");
+        assertThat(d.view().pageTables()).as("PAE: the PDPTEs are cached, the PDPT is not a shadowed table")
+                .doesNotContainKey(mfnOf(d, 0x1000)).doesNotContainKey(0L).containsKey(mfnOf(d, 0x1031));
         invariantsHold(r);
+        ScenarioRunner.Run cr3 = svm().mode(xpf.model.x86.PagingMode.PAE).map(DATA_VA, "data", USER_RW)
+                .run(step(new xpf.model.scenario.ControlWrite(0x1000L << 12, java.util.Set.of(), java.util.Set.of(),
+                        null, null)));
+        assertThat(cr3.trace().eventsOfStep(0).stream().filter(e -> e.name().equals("sh_update_cr3")).findFirst()
+                .orElseThrow().line()).as("no top-level frame for PAE").endsWith("sh_update_cr3 root=0x1000000");
     }
 
     @Test

@@ -56,6 +56,10 @@ class ShadowFaultPathTest {
         assertThat(bail(r, 2)).isEqualTo("fetch_from_nx");
         Expect.step(r, 2, OutcomeClass.INJECTED, "vector", "14", "error_code", "U|I", "cr2", "0x402000");
         assertThat(bail(r, 3)).as("a read of the read-only page is no bail").isEqualTo("none");
+        ScenarioRunner.Run nxRead = svm().xen(XenProfile.XEN_3_1).frame("x", 0x1013).map(DATA_VA, "x", USER_RW | NX)
+                .run(step(user(DATA_VA, AccessKind.READ)));
+        assertThat(bail(nxRead, 0)).as("a read of an NX page is no bail").isEqualTo("none");
+        Expect.step(nxRead, 0, OutcomeClass.FIXED, "fixup", "shadow_fixup");
     }
 
     @Test
@@ -91,6 +95,9 @@ class ShadowFaultPathTest {
                 .run(step(read(DATA_VA)), step(write(PT_VA + 0x800, 0)));
         Expect.step(r, 1, OutcomeClass.DOMAIN_CRASH, "reason", "sh_remove_shadows");
         assertThat(r.trace().render()).contains("can't find all shadows of mfn");
+        String s1 = r.trace().eventsOfStep(1).toString();
+        assertThat(s1).as("no unshadow record, no retry: the handler returns 0").contains("result=crashed")
+                .doesNotContain("TRC_SHADOW_EMULATE_UNSHADOW_USER");
     }
 
     @Test

@@ -76,4 +76,13 @@ class ShadowPrefetchTest {
         Expect.step(r, 1, OutcomeClass.OK);
         assertThat(dom(r).view().shadows().get(0x1000L << 12)).doesNotContainKey((DATA_VA + 0x1000) >>> 12);
     }
+
+    @Test
+    @DisplayName("hvm.3.F16 a read-only neighbour with D clear needs no fault for D: it is prefetched")
+    void readOnlyWithoutDirtyIsPrefetched() {
+        ScenarioRunner.Run r = svm().frame("a", 0x1011).map(DATA_VA, "data", USER_RW)
+                .map(DATA_VA + 0x1000, "a", P | US | A).run(step(read(DATA_VA)), step(read(DATA_VA + 0x1000)));
+        assertThat(prefetchOf(r, 0)).endsWith("entries=1");
+        Expect.step(r, 1, OutcomeClass.OK);
+    }
 }
