@@ -154,4 +154,19 @@ class ShadowFaultPathTest {
         String last = ev.fields().get("d4"); // 64-bit guest: gl1e (2 words), va (2 words), flags
         return Long.decode(last);
     }
+
+    @Test
+    @DisplayName("hvm.3.4 xen-3.1: a write of an event delivery (the #PF frame pushed onto a kernel stack that is the "
+            + "guest's own L4) is not emulated: hvm_event_injection_faulted ⇒ unshadow, which cannot drop an in-use "
+            + "top level ⇒ domain crash")
+    void deliveryWriteToPageTable31() {
+        for (XenProfile p : new XenProfile[] {XenProfile.XEN_3_1, XenProfile.XEN_4_22}) {
+            ScenarioRunner.Run r = svm().xen(p).frame("stack", 0x1000).map(DATA_VA, "data", USER_RW)
+                    .run(step(read(DATA_VA)), step(read(0x900000)));
+            Expect.step(r, 1, OutcomeClass.DOMAIN_CRASH, "reason", "sh_remove_shadows");
+            assertThat(r.trace().eventsOfStep(1).stream().filter(e -> e.name().equals("shadow_remove_all_shadows"))
+                    .findFirst().orElseThrow().line()).as(p.toString()).endsWith("why=event_pending");
+            assertThat(r.trace().eventsOfStep(1).toString()).as(p.toString()).doesNotContain("x86_emulate");
+        }
+    }
 }
