@@ -210,4 +210,41 @@ class ShadowEmulateOpsTest {
         assertThat(d.view().pageTables()).containsKey(mfnOf(d, L1_OF_DATA));
         assertThat(r.trace().eventsOfStep(1).toString()).doesNotContain("misaligned_write");
     }
+
+    @Test
+    @DisplayName("hvm.3 LOCK OR reads exactly the 8 bytes of the PTE (not the neighbour entry's first byte) and "
+            + "writes old | value")
+    void lockOrReadsOnlyItsBytes() {
+        long pwt = 0x8;
+        ScenarioRunner.Run r = ptGuest(KERNEL_RW).map(DATA_VA + 0x1000, "data2", USER_RW | pwt).cpl(0).run(
+                step(read(DATA_VA)), step(kernel(PT_VA, Insn.LOCK_OR, 0x200)));
+        Expect.step(r, 1, OutcomeClass.EMULATED, "fixup", "pt_write");
+        assertThat(l1Word(r, 0)).isEqualTo((0x1010L << 12) | USER_RW | 0x200);
+        assertThat(l1Word(r, 1)).isEqualTo((DATA2 << 12) | USER_RW | pwt);
+    }
+
+    @Test
+    @DisplayName("hvm.3 an 8-byte write at the last 4 bytes of the L1: the low half lands there, the high half at the "
+            + "start of the next page, whose other bytes are kept")
+    void crossingMovSplitsTheValue() {
+        ScenarioRunner.Run r = ptGuest(KERNEL_RW).map(PT_VA + 0x1000, "data2", KERNEL_RW)
+                .mem("data2", 0, 0x7777_7777_0000_0000L).cpl(0)
+                .run(step(read(DATA_VA)), step(kernel(PT_VA + 0xffc, Insn.MOV, 0x1111_2222_3333_4444L)));
+        Expect.step(r, 1, OutcomeClass.EMULATED, "fixup", "pt_write");
+        HvmDomain d = dom(r);
+        assertThat(l1Word(r, 511) >>> 32).isEqualTo(0x3333_4444L);
+        assertThat(d.machineMemory().readWord(mfnOf(d, DATA2) << 12)).isEqualTo(0x7777_7777_1111_2222L);
+    }
+
+    @Test
+    @DisplayName("hvm.3 TRC_SHADOW_EMULATE of a 16-byte write carries the first 8 bytes written (capped at one PTE)")
+    void emulateRecordCarriesFirstPiece() {
+        long pte = 0x8000_0000_0101_1067L;
+        ScenarioRunner.Run r = ptGuest(KERNEL_RW).cpl(0).run(step(read(DATA_VA)), step(new GuestAccess(PT_VA,
+                AccessKind.WRITE, 16, pte, 0, false, false, Insn.MOVDQU, null)));
+        Expect.step(r, 1, OutcomeClass.EMULATED, "fixup", "pt_write");
+        String rec = r.trace().eventsOfStep(1).stream().filter(e -> e.name().equals("TRC_SHADOW_EMULATE"))
+                .findFirst().orElseThrow().line();
+        assertThat(rec).contains("d2=0x1011067 d3=0x80000000 d4=0x600000");
+    }
 }
