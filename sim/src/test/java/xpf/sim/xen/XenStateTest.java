@@ -97,6 +97,20 @@ class XenStateTest {
         @XenFunction(symbol = "ctor_symbol", file = "xen/arch/x86/y.c", version = "3.1")
         Annotated() {
         }
+
+        @XenFunction(symbol = "method_symbol", file = "xen/arch/x86/z.c", version = "4.22")
+        void aMethod() {
+        }
+
+        @XenFunction(symbol = "claimed_twice", file = "first.c", version = "4.22")
+        void aaa() {
+        }
+    }
+
+    static final class Later {
+        @XenFunction(symbol = "claimed_twice", file = "second.c", version = "4.22")
+        void aaa() {
+        }
     }
 
     @Test
@@ -106,6 +120,10 @@ class XenStateTest {
         var index = XenSymbols.build(Set.of(Annotated.class));
         assertThat(index.get("class_level_symbol").javaMember()).isEqualTo(Annotated.class.getName());
         assertThat(index.get("ctor_symbol").javaMember()).isEqualTo(Annotated.class.getName() + ".<init>");
+        assertThat(index.get("method_symbol").file()).isEqualTo("xen/arch/x86/z.c");
+        var ordered = new java.util.LinkedHashSet<Class<?>>(java.util.List.of(Later.class, Annotated.class));
+        assertThat(XenSymbols.build(ordered).get("claimed_twice").file()).as("the first member by name wins, "
+                + "whatever order the classes come in").isEqualTo("first.c");
         assertThat(new XenSymbols.Shared().classes()).contains(xpf.sim.xen.emul.X86Emulate.class);
         assertThat(XenSymbols.all()).containsKey("x86_emulate");
     }

@@ -124,6 +124,8 @@ class P2mTest {
         mem.writeWord(0x300L << 12, 0x1111);
         mem.writeWord((0x300L << 12) + 0xff8, 0x2222);
         assertThat(p2m.getGfnTypeAccess(0x20, P2m.Query.ALLOC).type()).isEqualTo(P2mType.RAM_SHARED);
+        mem.writeWord(0x301L << 12, 0x9999); // the frame after the shared one
+        assertThat(p2m.unshareFails()).isFalse();
         p2m.setUnshareFails(true);
         assertThat(p2m.unshareFails()).isTrue();
         assertThat(p2m.getGfnTypeAccess(0x20, P2m.Query.ALLOC_UNSHARE).mfn()).isEqualTo(0x300);
@@ -133,6 +135,7 @@ class P2mTest {
         assertThat(e.mfn()).isEqualTo(0x500);
         assertThat(mem.readWord(0x500L << 12)).isEqualTo(0x1111);
         assertThat(mem.readWord((0x500L << 12) + 0xff8)).as("the whole page is copied").isEqualTo(0x2222);
+        assertThat(mem.readWord(0x501L << 12)).as("and nothing past it").isZero();
         assertThat(p2m.lookup(0x20).mfn()).isEqualTo(0x500);
         assertThat(mem.readWord(0x300L << 12)).as("the shared frame is untouched").isEqualTo(0x1111);
     }

@@ -219,6 +219,9 @@ class ShadowTablesTest {
         ShadowHardware.Result sup = ShadowHardware.translate(tables, ROOT_A, Access.write(0x401000, 0),
                 PagingMode.LONG4, hw(), CPU);
         assertThat(sup.ok()).isTrue();
+        assertThat(user.ok()).isFalse();
+        assertThat(ShadowHardware.translate(tables, ROOT_A, Access.fetch(0x401000, 0), PagingMode.LONG4, hw(), CPU)
+                .ok()).as("no NX in the entry: a supervisor fetch runs").isTrue();
         tables.set(ROOT_A, entry(0x402, kernel | EntryBits.XD, DATA, List.of(), List.of()));
         ShadowHardware.Result nx = ShadowHardware.translate(tables, ROOT_A, Access.fetch(0x402000, 0),
                 PagingMode.LONG4, hw(), CPU);

@@ -302,4 +302,16 @@ class GuestWalkRulesTest {
         assertThat(w.ok()).isTrue();
         assertThat(w.gfn()).isEqualTo(0x1f0);
     }
+
+    @Test
+    @DisplayName("hvm.7.2 switch a-bit-on-fault: A goes on the present entries read before the failure, never on the "
+            + "not-present entry that ended the walk")
+    void aBitOnFaultSkipsNotPresent() {
+        bugs.add("a-bit-on-fault");
+        long4(UP, UP, UP, 0);
+        GuestWalk w = walk(long4(), 0x400000, 0);
+        assertThat(w.ok()).isFalse();
+        assertThat(get(0x102, 2) & A).isEqualTo(A);
+        assertThat(get(0x103, 0)).as("P clear: untouched").isEqualTo(0x1f0L << 12);
+    }
 }
