@@ -204,4 +204,48 @@ class MmioEmulationTest {
         assertThat(m.at(4)).isNull();
         assertThat(m.devices()).extracting(MmioDevice::name).containsExactly("a", "b");
     }
+
+    @ParameterizedTest
+    @EnumSource(value = DomainKind.class, names = {"HVM_SVM", "HVM_VMX"})
+    @DisplayName("hvm.5.2.6 hvmemul_linear_mmio_access: a write from a device page into an unmapped page sends the "
+            + "first chunk to the device, then the next page's translation fails: the emulator's #PF(W|U), CR2 = "
+            + "that page")
+    void mmioAccessIntoUnmappedPageFaults(DomainKind k) {
+        HvmFixture f = of(k).hap().mapGfn(MMIO_VA, MMIO_GFN, USER_RW).device("dev", "regs", MMIO_GFN);
+        ScenarioRunner.Run w = f.run(step(write(MMIO_VA + 0xffc, 8, 0x1122334455667788L)));
+        Expect.step(w, 0, OutcomeClass.INJECTED, "vector", "14", "error_code", "W|U", "cr2", "0x701000",
+                "delivery.vector", "14");
+        assertThat(device(w, "dev").registers()).containsEntry(0xffc, 0x55667788L);
+        ScenarioRunner.Run r = of(k).hap().mapGfn(MMIO_VA, MMIO_GFN, USER_RW).device("dev", "regs", MMIO_GFN)
+                .run(step(read(MMIO_VA + 0xffe, 4)));
+        Expect.step(r, 0, OutcomeClass.INJECTED, "vector", "14", "error_code", "U", "cr2", "0x701000");
+    }
+
+    @ParameterizedTest
+    @EnumSource(value = DomainKind.class, names = {"HVM_SVM", "HVM_VMX"})
+    @DisplayName("hvm.5.2.6 an instruction fetch from a device page cannot be emulated (its bytes are MMIO): "
+            + "handle_mmio fails ⇒ #GP(0)")
+    void fetchFromMmioIsGp(DomainKind k) {
+        ScenarioRunner.Run r = of(k).hap().mapGfn(MMIO_VA, MMIO_GFN, USER_RW).device("dev", "regs", MMIO_GFN)
+                .run(step(fetch(MMIO_VA)));
+        Expect.step(r, 0, OutcomeClass.INJECTED, "vector", "13", "error_code", "0", "delivery.vector", "13");
+        assertThat(r.trace().render()).contains("hvm_emulate_one result=UNHANDLEABLE");
+    }
+
+    @Test
+    @DisplayName("hvm.5.2.6 the emulator_fails knob: handle_mmio fails ⇒ #GP(0), the device is not written")
+    void emulatorFailsIsGp() {
+        ScenarioRunner.Run r = layout(DomainKind.HVM_SVM, true, 0, 1).run(step(write(MMIO_VA, 8, 7), emulatorFails()));
+        Expect.step(r, 0, OutcomeClass.INJECTED, "vector", "13", "error_code", "0");
+        assertThat(device(r, "dev").registers()).containsEntry(0, 1L);
+    }
+
+    @Test
+    @DisplayName("hvm.5.2.6 a step with no instruction form: a write is emulated as a MOV store to the device")
+    void writeWithoutInstructionForm() {
+        ScenarioRunner.Run r = layout(DomainKind.HVM_VMX, true).run(step(access(MMIO_VA + 8, AccessKind.WRITE, 4,
+                0xabcdL, null, null)));
+        Expect.step(r, 0, OutcomeClass.EMULATED, "fixup", "mmio");
+        assertThat(device(r, "dev").registers()).containsEntry(8, 0xabcdL);
+    }
 }
