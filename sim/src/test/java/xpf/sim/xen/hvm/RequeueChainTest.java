@@ -183,4 +183,15 @@ class RequeueChainTest {
         assertThat(ho).isEqualTo(new Outcome.Delivered(14, 6, 0x500000L, 0, new java.util.LinkedHashMap<>()));
     }
 
+
+    @ParameterizedTest
+    @EnumSource(value = DomainKind.class, names = {"HVM_SVM", "HVM_VMX"})
+    @DisplayName("hvm.7.1 xen-3.1 without combination a #PF whose delivery faults again loops: the model stops after "
+            + "MAX_EXITS (16) exits and says so")
+    void livelockAfterMaxExits(DomainKind k) {
+        ScenarioRunner.Run r = of(k).xen(XenProfile.XEN_3_1).noStackMapping().dfIst().run(step(write(0x500000, 1)));
+        assertThat(r.trace().render()).contains("livelock: 16 exits without progress");
+        assertThat(r.trace().eventsOfStep(0).stream().filter(e -> e.kind() == xpf.sim.trace.TraceEvent.Kind.VMEXIT)
+                .count()).isEqualTo(HvmDomain.MAX_EXITS);
+    }
 }
