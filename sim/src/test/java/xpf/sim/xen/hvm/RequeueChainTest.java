@@ -194,4 +194,20 @@ class RequeueChainTest {
         assertThat(r.trace().eventsOfStep(0).stream().filter(e -> e.kind() == xpf.sim.trace.TraceEvent.Kind.VMEXIT)
                 .count()).isEqualTo(HvmDomain.MAX_EXITS);
     }
+
+    @ParameterizedTest
+    @EnumSource(value = DomainKind.class, names = {"HVM_SVM", "HVM_VMX"})
+    @DisplayName("hvm.3.4 xen-3.1 sh_page_fault asks hvm_event_injection_faulted (EXITINTINFO.V / IDT-vectoring valid) "
+            + "before emulating a page-table write: with an interrupted event it unshadows, without one it emulates")
+    void xen31InjectionFaultedBeforeEmulation(DomainKind k) {
+        HvmFixture f = of(k).xen(XenProfile.XEN_3_1).cpl(0).gate(0x30).frame("data2", ShPageFaultTest.DATA2)
+                .map(DATA_VA, "data", USER_RW).mapGfn(ShPageFaultTest.PT_VA, ShPageFaultTest.L1_OF_DATA, KERNEL_RW);
+        ScenarioRunner.Run r = f.run(step(read(DATA_VA)), step(write(ShPageFaultTest.PT_VA + 0x10, 0),
+                pendingEvent(0x30, "ext_intr", null)));
+        Expect.step(r, 1, OutcomeClass.DELIVERED, "vector", "48");
+        assertThat(r.trace().render()).contains("shadow_remove_all_shadows mfn=").contains("why=event_pending")
+                .contains("fixup=unshadow_evtinj");
+        ScenarioRunner.Run plain = f.run(step(read(DATA_VA)), step(write(ShPageFaultTest.PT_VA + 0x10, 0)));
+        Expect.step(plain, 1, OutcomeClass.EMULATED, "fixup", "pt_write");
+    }
 }
