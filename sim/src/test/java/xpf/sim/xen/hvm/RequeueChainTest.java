@@ -210,4 +210,31 @@ class RequeueChainTest {
         ScenarioRunner.Run plain = f.run(step(read(DATA_VA)), step(write(ShPageFaultTest.PT_VA + 0x10, 0)));
         Expect.step(plain, 1, OutcomeClass.EMULATED, "fixup", "pt_write");
     }
+
+    @Test
+    @DisplayName("SDM Vol. 3C §26.2.1.3: bits 31:15 of the VM-entry exception error code must be 0 only when the "
+            + "deliver-error-code bit is set: 0x7fff enters, 0x8000 fails (error 7, crash); a stale code under an "
+            + "interrupt without bit 11 is ignored")
+    void vmEntryErrorCodeCheck() {
+        HvmFixture f = vmx().gate(0x30).map(DATA_VA, "data", USER_RW);
+        HvmDomain ok = (HvmDomain) ScenarioRunner.run(f.scenario(java.util.List.of())).domains().get("guest");
+        Vmx x = (Vmx) ok.vcpu(0).arch();
+        x.vmcs().entryIntrInfo = 0x80000B0DL; // #GP with error code
+        x.vmcs().entryErrorCode = 0x7FFF;
+        Expect.outcome(ok.step(step(read(DATA_VA)), new xpf.sim.trace.Trace()), OutcomeClass.DELIVERED, "vector",
+                "13", "error_code", "0x7fff");
+        HvmDomain bad = (HvmDomain) ScenarioRunner.run(f.scenario(java.util.List.of())).domains().get("guest");
+        Vmx y = (Vmx) bad.vcpu(0).arch();
+        y.vmcs().entryIntrInfo = 0x80000B0DL;
+        y.vmcs().entryErrorCode = 0x8000;
+        Expect.outcome(bad.step(step(read(DATA_VA)), new xpf.sim.trace.Trace()), OutcomeClass.DOMAIN_CRASH,
+                "reason", "vmentry_failure");
+        assertThat(y.vmcs().vmInstructionError).isEqualTo(7);
+        HvmDomain intr = (HvmDomain) ScenarioRunner.run(f.scenario(java.util.List.of())).domains().get("guest");
+        Vmx z = (Vmx) intr.vcpu(0).arch();
+        z.vmcs().entryIntrInfo = 0x80000030L; // external interrupt 0x30, no error code
+        z.vmcs().entryErrorCode = 0x40000;
+        Expect.outcome(intr.step(step(read(DATA_VA)), new xpf.sim.trace.Trace()), OutcomeClass.DELIVERED, "vector",
+                "48");
+    }
 }
