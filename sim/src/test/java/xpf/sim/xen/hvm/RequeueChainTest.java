@@ -237,4 +237,52 @@ class RequeueChainTest {
         Expect.outcome(intr.step(step(read(DATA_VA)), new xpf.sim.trace.Trace()), OutcomeClass.DELIVERED, "vector",
                 "48");
     }
+
+    @ParameterizedTest
+    @EnumSource(value = DomainKind.class, names = {"HVM_SVM", "HVM_VMX"})
+    @DisplayName("hvm.1.4/2.4 the processor takes the injected event at entry (EVENTINJ.V / entry-info valid cleared): "
+            + "the next step is not delivered it again")
+    void injectedEventTakenOnce(DomainKind k) {
+        for (XenProfile p : XenProfile.values()) {
+            ScenarioRunner.Run r = of(k).xen(p).map(DATA_VA, "data", USER_RW).run(step(write(0x500000, 1)),
+                    step(read(DATA_VA)), step(read(DATA_VA)));
+            Expect.step(r, 0, OutcomeClass.INJECTED, "vector", "14");
+            Expect.step(r, 2, OutcomeClass.OK);
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(value = DomainKind.class, names = {"HVM_SVM", "HVM_VMX"})
+    @DisplayName("hvm.1.5/2.5 xen-3.1: the deferred interrupted event is consumed by the intr-assist that re-queues it; "
+            + "the next step does not see it again")
+    void xen31DeferredEventConsumedOnce(DomainKind k) {
+        ScenarioRunner.Run r = of(k).xen(XenProfile.XEN_3_1).gate(0x30).map(DATA_VA, "data", USER_RW)
+                .run(step(read(DATA_VA), pendingEvent(0x30, "ext_intr", null)), step(read(DATA_VA)),
+                        step(read(DATA_VA)));
+        Expect.step(r, 0, OutcomeClass.DELIVERED, "vector", "48");
+        Expect.step(r, 1, OutcomeClass.OK);
+        Expect.step(r, 2, OutcomeClass.OK);
+    }
+
+    @Test
+    @DisplayName("hvm.2.5 xen-3.1 VMX: vector_injected is cleared at VM entry, so an injection in an earlier step does "
+            + "not make vmx_intr_assist drop a later step's interrupted #GP")
+    void xen31VectorInjectedClearedAtEntry() {
+        ScenarioRunner.Run r = vmx().xen(XenProfile.XEN_3_1).map(DATA_VA, "data", USER_RW)
+                .run(step(write(0x500000, 1)), step(read(DATA_VA), pendingEvent(13, "hw_exc", 0x18)));
+        Expect.step(r, 0, OutcomeClass.INJECTED, "vector", "14");
+        Expect.step(r, 1, OutcomeClass.DELIVERED, "vector", "13", "error_code", "0x18");
+    }
+
+    @ParameterizedTest
+    @EnumSource(value = DomainKind.class, names = {"HVM_SVM", "HVM_VMX"})
+    @DisplayName("hvm.5.2.10 once the handler crashed the domain the resume loop stops: one exit, no further VM entry")
+    void noEntryAfterCrash(DomainKind k) {
+        ScenarioRunner.Run r = of(k).hap().mapGfn(0x800000, 0x3000, USER_RW).run(step(read(0x800000)));
+        Expect.step(r, 0, OutcomeClass.DOMAIN_CRASH);
+        assertThat(r.trace().eventsOfStep(0).stream().filter(e -> e.kind() == xpf.sim.trace.TraceEvent.Kind.VMEXIT)
+                .count()).isEqualTo(1);
+        assertThat(r.trace().eventsOfStep(0).stream().filter(e -> e.kind() == xpf.sim.trace.TraceEvent.Kind.RESUME)
+                .count()).isEqualTo(1);
+    }
 }
