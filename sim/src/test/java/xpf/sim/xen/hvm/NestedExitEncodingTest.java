@@ -103,4 +103,18 @@ class NestedExitEncodingTest {
         assertThat(r.trace().render()).contains("exit_reason=0x30 name=EXIT_REASON_EPT_VIOLATION")
                 .contains("exit_qualification=0xaa");
     }
+
+    @Test
+    @DisplayName("hvm.5.1/1.3 a nested fault while the processor delivers the guest's own #PF (frame push onto a "
+            + "log-dirty stack page): the exit carries the #PF as EXITINTINFO / IDT-vectoring info, Xen fixes the "
+            + "p2m and re-queues it, the #PF is delivered with the CR2 the processor wrote")
+    void nestedFaultDuringDelivery() {
+        for (DomainKind k : new DomainKind[] {DomainKind.HVM_SVM, DomainKind.HVM_VMX}) {
+            ScenarioRunner.Run r = of(k).hap().p2m(0x1020, "ram_logdirty").run(step(write(0x500000, 1)));
+            Expect.step(r, 0, OutcomeClass.DELIVERED, "vector", "14", "error_code", "W|U", "cr2", "0x500000",
+                    "frame.base", "0x20fd0");
+            assertThat(r.trace().render()).contains(k == DomainKind.HVM_SVM ? "exit_int_info=0x680000b0e"
+                    : "idt_vectoring_info=0x80000b0e");
+        }
+    }
 }
