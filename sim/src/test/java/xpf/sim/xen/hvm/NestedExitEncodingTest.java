@@ -117,4 +117,21 @@ class NestedExitEncodingTest {
                     : "idt_vectoring_info=0x80000b0e");
         }
     }
+
+    @Test
+    @DisplayName("hvm.5.2.6 p2m_ioreq_server: reads run on the RAM, a write is emulated (no ioreq server here: "
+            + "dropped); a write to populate-on-demand populates and retries")
+    void ioreqServerAndPodWrite() {
+        for (DomainKind k : new DomainKind[] {DomainKind.HVM_SVM, DomainKind.HVM_VMX}) {
+            ScenarioRunner.Run r = of(k).hap().map(DATA_VA, "data", USER_RW).mem("data", 0, 0x31)
+                    .p2m(0x1010, "ioreq_server").run(step(read(DATA_VA)), step(write(DATA_VA, 5)), step(read(DATA_VA)));
+            Expect.step(r, 0, OutcomeClass.OK, "value", "0x31");
+            Expect.step(r, 1, OutcomeClass.EMULATED, "fixup", "hap_discard_write");
+            Expect.step(r, 2, OutcomeClass.OK, "value", "0x31");
+            ScenarioRunner.Run pod = of(k).hap().map(DATA_VA, "data", USER_RW).p2m(0x1010, "populate_on_demand")
+                    .run(step(write(DATA_VA, 9)), step(read(DATA_VA)));
+            Expect.step(pod, 0, OutcomeClass.FIXED, "fixup", "hap_pod");
+            Expect.step(pod, 1, OutcomeClass.OK, "value", "9");
+        }
+    }
 }
