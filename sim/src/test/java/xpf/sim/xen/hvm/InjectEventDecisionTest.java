@@ -320,4 +320,16 @@ class InjectEventDecisionTest {
         assertThat(d.alive()).isFalse();
         assertThat(v.log().outcome()).isInstanceOf(Outcome.TripleFault.class);
     }
+
+    @Test
+    @DisplayName("hvm.4 SHUTDOWN_* codes of public/sched.h by value (poweroff 0 .. soft_reset 5); others shown as the "
+            + "number; a triple fault with reason 5 ends the domain with soft_reset")
+    void shutdownNames() {
+        assertThat(java.util.stream.LongStream.rangeClosed(-1, 6).mapToObj(HvmInjection::shutdownName))
+                .containsExactly("-1", "poweroff", "reboot", "suspend", "crash", "watchdog", "soft_reset", "6");
+        HvmDomain d = build(HvmFixture.svm().param("triple_fault_reason", 5));
+        svm(d).vmcb().eventInj = IntInfo.of(HvmEvent.hwException(Vectors.DF, 0)).encode();
+        svm(d).injectEvent(HvmEvent.pageFault(W_U, CR2), new Trace());
+        assertThat(d.end()).isEqualTo(new Outcome.TripleFault("soft_reset", "fault while delivering #DF"));
+    }
 }
