@@ -172,4 +172,66 @@ class HvmDomainStepsTest {
         assertThatThrownBy(() -> svm().device("d", "vga", 0x2000).run()).isInstanceOf(ScenarioError.class)
                 .hasMessageContaining(".devices[0].model: unknown device model 'vga'");
     }
+
+    @Test
+    @DisplayName("more user errors: HVM hypercalls, an unknown p2m type, an mmio_dm entry naming a device that is not "
+            + "there, initial memory in a frame with no RAM, a control bit the CPU lacks at build")
+    void moreUserErrors() {
+        HvmDomain d = dom(svm().run());
+        assertThatThrownBy(() -> d.step(step(new xpf.model.scenario.Hypercall(
+                new xpf.model.scenario.HypercallOp.UpdateVaMapping(DATA_VA, 0, 0))), new Trace()))
+                .isInstanceOf(ScenarioError.class).hasMessageStartingWith("steps[0].op: HVM hypercalls are not "
+                        + "modelled (");
+        assertThatThrownBy(() -> svm().p2m(0x2000, "ram_bogus").run()).isInstanceOf(ScenarioError.class)
+                .hasMessageContaining(".p2m[0].type: ");
+        HvmFixture wrongDevice = svm();
+        wrongDevice.p2m.add(new xpf.model.scenario.P2mSpec(0x2000, null, "mmio_dm", "nodev"));
+        assertThatThrownBy(wrongDevice::run).isInstanceOf(ScenarioError.class)
+                .hasMessageContaining(".p2m[0].device: no device named 'nodev' at gfn 0x2000");
+        assertThatThrownBy(() -> svm().frame("hole", 0x3000).p2m(0x3000, "invalid").mem("hole", 0, 1).run())
+                .isInstanceOf(ScenarioError.class).hasMessageContaining("guest frame 0x3000 has no machine frame "
+                        + "(p2m type invalid): initial memory can only be written to RAM");
+        HvmFixture smap = svm().controls(ControlFlag.WP, ControlFlag.SMAP);
+        smap.features = EnumSet.of(CpuFeature.NX);
+        assertThatThrownBy(smap::run).isInstanceOf(ScenarioError.class)
+                .hasMessageContaining(".vcpus[0]: SMAP is not supported by the machine (add its CPU feature to "
+                        + "machine.features)");
+    }
+
+    @Test
+    @DisplayName("hvm.5 INVLPG under HAP is not intercepted (the hardware's); under shadow it reaches sh_invlpg")
+    void invlpg() {
+        ScenarioRunner.Run h = svm().hap().run(step(new xpf.model.scenario.Invlpg(DATA_VA)));
+        Expect.step(h, 0, OutcomeClass.OK);
+        assertThat(h.trace().render()).contains("HARDWARE invlpg intercepted=false").doesNotContain("sh_invlpg");
+        ScenarioRunner.Run s = svm().run(step(new xpf.model.scenario.Invlpg(DATA_VA)));
+        assertThat(s.trace().render()).contains("sh_invlpg").doesNotContain("intercepted=false");
+    }
+
+    @Test
+    @DisplayName("the first end of a domain stays: a crash or panic after a triple fault changes nothing")
+    void firstEndWins() {
+        ScenarioRunner.Run r = svm().noIdtMapping().run(step(write(0x500000, 1)));
+        HvmDomain d = dom(r);
+        Outcome end = d.end();
+        assertThat(end).isInstanceOf(Outcome.TripleFault.class);
+        Trace t = new Trace();
+        d.domainCrash("late", "late crash", t);
+        d.hostPanic("late", "late panic", t);
+        d.shutdown("crash", "late", t);
+        assertThat(d.end()).isEqualTo(end);
+        assertThat(t.render()).doesNotContain("domain_crash").doesNotContain("panic").doesNotContain(
+                "domain_shutdown");
+    }
+
+    @Test
+    @DisplayName("a host panic ends the domain with panic, for every vCPU's step; HAP domains have no shadow invariants")
+    void hostPanic() {
+        HvmDomain d = dom(svm().hap().run());
+        assertThat(d.checkInvariants()).isEmpty();
+        d.hostPanic("bug", "BUG() at x", new Trace());
+        assertThat(d.alive()).isFalse();
+        assertThat(d.end()).isEqualTo(new Outcome.Panic("bug", "BUG() at x"));
+        assertThat(d.vcpu(0).log().outcome()).isEqualTo(new Outcome.Panic("bug", "BUG() at x"));
+    }
 }
