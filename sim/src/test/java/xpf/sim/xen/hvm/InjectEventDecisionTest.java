@@ -332,4 +332,24 @@ class InjectEventDecisionTest {
         svm(d).injectEvent(HvmEvent.pageFault(W_U, CR2), new Trace());
         assertThat(d.end()).isEqualTo(new Outcome.TripleFault("soft_reset", "fault while delivering #DF"));
     }
+
+    @Test
+    @DisplayName("hvm.1.4/2.4 an event without an error code (an external interrupt): EV / bit 11 clear, the entry "
+            + "error-code field untouched, traced as ec=- and TRC_HVM_INJ_EXC (vector, 0)")
+    void eventWithoutErrorCode() {
+        HvmDomain s = build(HvmFixture.svm());
+        Trace ts = new Trace();
+        HvmEvent intr = new HvmEvent(0x30, EventType.EXT_INTR, null, null);
+        assertThat(svm(s).injectEvent(intr, ts)).isEqualTo(intr);
+        assertThat(svm(s).vmcb().eventInj).isEqualTo(0x8000_0030L);
+        assertThat(ts.render()).contains("CALL svm_inject_event eventinj=0x80000030 vector=48 ec=- ")
+                .contains("TRC_HVM_INJ_EXC id=0x00082003 d0=0x30 d1=0x0");
+        HvmDomain x = build(HvmFixture.vmx());
+        vmx(x).vmcs().entryErrorCode = 0x77;
+        Trace tx = new Trace();
+        vmx(x).injectEvent(intr, tx);
+        assertThat(vmx(x).vmcs().entryIntrInfo).isEqualTo(0x8000_0030L);
+        assertThat(vmx(x).vmcs().entryErrorCode).isEqualTo(0x77);
+        assertThat(tx.render()).contains("TRC_HVM_INJ_EXC id=0x00082003 d0=0x30 d1=0x0");
+    }
 }
