@@ -193,6 +193,8 @@ class RequeueChainTest {
         assertThat(r.trace().render()).contains("livelock: 16 exits without progress");
         assertThat(r.trace().eventsOfStep(0).stream().filter(e -> e.kind() == xpf.sim.trace.TraceEvent.Kind.VMEXIT)
                 .count()).isEqualTo(HvmDomain.MAX_EXITS);
+        assertThat(dom(r).vcpu(0).log().isLivelock()).as("the step's log records the livelock").isTrue();
+        assertThat(dom(of(k).run(step(write(0x500000, 1)))).vcpu(0).log().isLivelock()).isFalse();
     }
 
     @ParameterizedTest
