@@ -234,4 +234,51 @@ class HvmDomainStepsTest {
         assertThat(d.end()).isEqualTo(new Outcome.Panic("bug", "BUG() at x"));
         assertThat(d.vcpu(0).log().outcome()).isEqualTo(new Outcome.Panic("bug", "BUG() at x"));
     }
+
+    @Test
+    @DisplayName("explain shows each step's operation: access, cr_write, host_write, invlpg")
+    void operationRecords() {
+        ScenarioRunner.Run r = svm().map(DATA_VA, "data", USER_RW).run(step(read(DATA_VA)),
+                cr(0x1000L << 12, Set.of(), Set.of(), null), step(new HostWrite(0x1010008, 8, 0x55)),
+                step(new xpf.model.scenario.Invlpg(DATA_VA)));
+        String t = r.trace().render();
+        assertThat(t).contains("OP access va=0x400000 kind=read cpl=3 size=8")
+                .contains("OP cr_write cr3=0x1000000 controls=").contains("mode=long4")
+                .contains("OP host_write gpa=0x1010008 size=8 value=0x55").contains("OP invlpg va=0x400000");
+    }
+
+    @Test
+    @DisplayName("the domain's end is traced: domain_shutdown with the reason, panic with reason and detail")
+    void endRecords() {
+        ScenarioRunner.Run r = svm().noIdtMapping().run(step(write(0x500000, 1)));
+        assertThat(r.trace().render()).contains("CALL domain_shutdown domain=guest reason=reboot");
+        HvmDomain d = dom(svm().run());
+        Trace t = new Trace();
+        d.hostPanic("bug", "BUG() at x", t);
+        assertThat(t.render()).contains("CALL panic reason=bug detail=BUG() at x");
+    }
+
+    @Test
+    @DisplayName("x86 §4.4.1 (PAE): MOV CR3 loads the four PDPTEs; with a new PDPT whose entries are not present "
+            + "nothing is mapped any more, not even the IDT: #PF, #DF, triple fault (HAP: a shutdown exit)")
+    void paeCr3LoadsPdptes() {
+        ScenarioRunner.Run r = svm().hap().mode(PagingMode.PAE).frame("pdpt2", 0x1009).map(DATA_VA, "data", USER_RW)
+                .run(step(read(DATA_VA)), cr(0x1009L << 12, Set.of(), Set.of(), null), step(read(DATA_VA)));
+        Expect.step(r, 0, OutcomeClass.OK);
+        Expect.step(r, 2, OutcomeClass.TRIPLE_FAULT, "cause", "shutdown_exit");
+    }
+
+    @Test
+    @DisplayName("accessors of the plain-data view: name, kind, params")
+    void accessors() {
+        HvmDomain d = dom(vmx().param("triple_fault_reason", 3).run());
+        assertThat(d.name()).isEqualTo("guest");
+        assertThat(d.kind()).isEqualTo(DomainKind.HVM_VMX);
+        assertThat(d.params()).containsEntry("triple_fault_reason", 3L);
+        assertThat(d.vcpus()).hasSize(1).containsExactly(d.vcpu(0));
+        assertThat(d.hostNx()).isTrue();
+        HvmFixture noNx = svm().controls(ControlFlag.WP);
+        noNx.features = EnumSet.of(CpuFeature.SMEP);
+        assertThat(dom(noNx.run()).hostNx()).isFalse();
+    }
 }
