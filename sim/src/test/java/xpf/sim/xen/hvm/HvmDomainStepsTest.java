@@ -281,4 +281,13 @@ class HvmDomainStepsTest {
         noNx.features = EnumSet.of(CpuFeature.SMEP);
         assertThat(dom(noNx.run()).hostNx()).isFalse();
     }
+
+    @Test
+    @DisplayName("x86 §4.4.1 (PAE): each of the four PDPTEs is loaded from CR3 + 8·i: an address in the second GiB "
+            + "goes through PDPTE 1")
+    void paeSecondPdpte() {
+        ScenarioRunner.Run r = svm().hap().mode(PagingMode.PAE).map(0x40400000L, "data", USER_RW).mem("data", 0, 0x66)
+                .run(step(read(0x40400000L)));
+        Expect.step(r, 0, OutcomeClass.OK, "value", "0x66");
+    }
 }

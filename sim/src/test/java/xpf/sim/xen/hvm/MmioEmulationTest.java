@@ -248,4 +248,37 @@ class MmioEmulationTest {
         Expect.step(r, 0, OutcomeClass.EMULATED, "fixup", "mmio");
         assertThat(device(r, "dev").registers()).containsEntry(8, 0xabcdL);
     }
+
+    @Test
+    @DisplayName("hvm.5.2.6 a 16-byte MOVDQU to a device: two 8-byte chunks, the upper one 0 (the model's value is 64 "
+            + "bits); the hvmemul_do_mmio records show device, gpa, size and value")
+    void movdquToDevice() {
+        ScenarioRunner.Run r = layout(DomainKind.HVM_VMX, true, 0, 1, 8, 2).run(step(movdqu(MMIO_VA, 0x1234)),
+                step(read(MMIO_VA + 8, 8)));
+        Expect.step(r, 0, OutcomeClass.EMULATED, "fixup", "mmio");
+        assertThat(device(r, "dev").registers()).containsEntry(0, 0x1234L).containsEntry(8, 0L);
+        assertThat(r.trace().render()).contains("hvmemul_do_mmio dir=write device=dev gpa=0x2000000 size=8 "
+                + "value=0x1234").contains("hvmemul_do_mmio dir=read device=dev gpa=0x2000008 size=8 value=0x0");
+    }
+
+    @Test
+    @DisplayName("hvm.5.2.3 an emulated write that reaches a shared page unshares it first (P2M_UNSHARE): the part of an "
+            + "MMIO-crossing write that lands there makes the page ram_rw")
+    void emulatedWriteUnshares() {
+        ScenarioRunner.Run r = layout(DomainKind.HVM_SVM, true).p2m(0x1012, "ram_shared")
+                .run(step(write(MMIO_VA + 0xffc, 8, 0x1122334455667788L)), step(read(RAM_AFTER_VA, 4)));
+        Expect.step(r, 0, OutcomeClass.EMULATED, "fixup", "mmio");
+        Expect.step(r, 1, OutcomeClass.OK, "value", "0x11223344");
+        assertThat(((HvmDomain) r.domains().get("guest")).p2m().lookup(0x1012).type().wireName()).isEqualTo("ram_rw");
+    }
+
+    @Test
+    @DisplayName("hvm.3.F18 an MMIO access of the step's own instruction (not a delivery's) is emulated without the "
+            + "delivery note")
+    void ownAccessHasNoDeliveryNote() {
+        ScenarioRunner.Run r = layout(DomainKind.HVM_SVM, false, 0, 7).run(step(read(MMIO_VA, 8)));
+        Expect.step(r, 0, OutcomeClass.EMULATED, "fixup", "mmio", "value", "7");
+        assertThat(r.trace().render()).contains("handle_mmio_with_translation va=0x700000 gfn=0x2000")
+                .doesNotContain("the delivery's access exited");
+    }
 }

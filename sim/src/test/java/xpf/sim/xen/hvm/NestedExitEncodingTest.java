@@ -128,6 +128,7 @@ class NestedExitEncodingTest {
             Expect.step(r, 0, OutcomeClass.OK, "value", "0x31");
             Expect.step(r, 1, OutcomeClass.EMULATED, "fixup", "hap_discard_write");
             Expect.step(r, 2, OutcomeClass.OK, "value", "0x31");
+            assertThat(r.trace().render()).contains("hvmemul_write gfn=0x1010 result=write_discarded");
             ScenarioRunner.Run pod = of(k).hap().map(DATA_VA, "data", USER_RW).p2m(0x1010, "populate_on_demand")
                     .run(step(write(DATA_VA, 9)), step(read(DATA_VA)));
             Expect.step(pod, 0, OutcomeClass.FIXED, "fixup", "hap_pod");
