@@ -262,8 +262,25 @@ final class HvmEmulate {
             return EmulResult.OKAY;
         }
 
+        /**
+         * {@code hvmemul_cmpxchg} (xen/arch/x86/hvm/emulate.c, 4.x-4.22): the destination is mapped for writing
+         * first ({@code hvmemul_map_linear_addr}); when a page of it is not RAM there is no mapping, and Xen just
+         * writes the new value ("Fix this in case the guest is really relying on r-m-w atomicity"): no second read
+         * of the device and no compare, so a device register with a read side effect is read once, by the
+         * emulator. Only a RAM destination gets a real compare-and-exchange.
+         */
         @Override
         public EmulResult cmpxchg(long va, int size, long old, long neu, long[] observed) {
+            for (long page = va & ~0xFFFL; page <= ((va + size - 1) & ~0xFFFL); page += 0x1000) {
+                P2mEntry e = resolve(Math.max(page, va), true);
+                if (e == null) {
+                    return EmulResult.EXCEPTION;
+                }
+                if (!(e.type().isRam() && e.mfnValid()) || e.type().isDiscardWrite()) {
+                    observed[0] = old;
+                    return write(va, size, neu);
+                }
+            }
             long[] cur = new long[1];
             EmulResult r = read(va, size, cur);
             if (r != EmulResult.OKAY) {

@@ -139,6 +139,33 @@ class MmioEmulationTest {
                 .containsEntry(0x10, 0L);
     }
 
+    /**
+     * {@code hvmemul_cmpxchg} on a device page (xen/arch/x86/hvm/emulate.c, 4.x-4.22): no mapping, so Xen writes the
+     * new value without reading the device again. The {@code counter} register advances on every read, so a second
+     * read (or a compare against it) would show: XCHG and LOCK OR read it once (5, then 6) and store; CMPXCHG reads
+     * it once in the emulator (5, matching rAX) and stores.
+     */
+    @ParameterizedTest
+    @EnumSource(value = DomainKind.class, names = {"HVM_SVM", "HVM_VMX"})
+    @DisplayName("hvm.5.2.6 hvmemul_cmpxchg on a device register writes without a second read (counter device)")
+    void readModifyWriteOnCounterReadsOnce(DomainKind k) {
+        ScenarioRunner.Run xchg = counter(k).run(step(access(MMIO_VA, AccessKind.WRITE, 8, 0x77L, Insn.XCHG, null)));
+        Expect.step(xchg, 0, OutcomeClass.EMULATED, "fixup", "mmio");
+        assertThat(device(xchg, "ctr").registers()).as("XCHG stores the new value").containsEntry(0, 0x77L);
+        ScenarioRunner.Run or = counter(k).run(step(access(MMIO_VA, AccessKind.WRITE, 8, 0x70L, Insn.LOCK_OR, null)));
+        Expect.step(or, 0, OutcomeClass.EMULATED, "fixup", "mmio");
+        assertThat(device(or, "ctr").registers()).as("LOCK OR stores the value read once (5) | 0x70")
+                .containsEntry(0, 0x75L);
+        ScenarioRunner.Run cx = counter(k).run(step(access(MMIO_VA, AccessKind.WRITE, 8, 0x77L, Insn.CMPXCHG, 5L)));
+        Expect.step(cx, 0, OutcomeClass.EMULATED, "fixup", "mmio");
+        assertThat(device(cx, "ctr").registers()).as("CMPXCHG matching the value read once stores")
+                .containsEntry(0, 0x77L);
+    }
+
+    private static HvmFixture counter(DomainKind k) {
+        return of(k).hap().mapGfn(MMIO_VA, MMIO_GFN, USER_RW).device("ctr", "counter", MMIO_GFN, 0, 5);
+    }
+
     @Test
     @DisplayName("hvm.5.2.6 CMPXCHG on a 2-byte register lane compares only those 2 bytes")
     void cmpxchgSubWord() {
