@@ -204,6 +204,9 @@ final class HvmHardware {
             if (f.exit()) {
                 t.hardware("fault_during_delivery", "vector", ev.vector(), "stage", r.stage().name().toLowerCase(
                         java.util.Locale.ROOT), "exit", true);
+                if (pfInChain) {
+                    v.log.pfWrittenBeforeExit(); // the re-queued event keeps the #PF of its chain (and %cr2)
+                }
                 return new GuestRun.Exit(withIdtVectoring(port.exit, ev));
             }
             t.hardware("fault_during_delivery", "vector", ev.vector(), "stage",

@@ -28,6 +28,7 @@ public final class StepLog {
     private Long completedValue;
     private Outcome terminal;
     private boolean livelock;
+    private boolean pfBeforeExit;
 
     public void fixed(String fixup) {
         if (firstFixup == null) {
@@ -44,6 +45,18 @@ public final class StepLog {
     public void injected(Injection i) {
         injection = i;
         delivered = null;
+        pfBeforeExit = false;
+    }
+
+    /**
+     * The processor wrote CR2 for a #PF while delivering an event whose delivery then exited to Xen (e.g. a #PF
+     * combined into #DF, whose own push took a nested fault): the event Xen re-queues (vmx_idtv_reinject /
+     * svm EXITINTINFO) carries that #PF in its chain, and %cr2 keeps the value the processor wrote (SDM vol. 3
+     * §6.15 "Interrupt 14": CR2 is loaded before the #PF is delivered or combined; x86-paging.md §1.1d/§1.1g).
+     * Found by the fuzzer (seed 8, try 14,491, hap-double-fault-cr2-after-idt-vectoring).
+     */
+    void pfWrittenBeforeExit() {
+        pfBeforeExit = true;
     }
 
     public void delivered(GuestRun.Delivered d) {
@@ -84,7 +97,7 @@ public final class StepLog {
                 // Xen combined into #DF itself: the CR2 it wrote. The delivery combined (the processor): the CR2
                 // the guest sees when a #PF was in the chain (Xen's injected one, or the processor's own).
                 Long cr2 = injection.vector() == Vectors.DF || delivered == null ? injection.cr2()
-                        : injection.cr2() != null || delivered.pfInChain() ? Long.valueOf(delivered.cr2()) : null;
+                        : injection.cr2() != null || pfInChain(delivered) ? Long.valueOf(delivered.cr2()) : null;
                 return new Outcome.DoubleFault(cr2, injection.event(), delivery);
             }
             return new Outcome.Injected(injection.vector(), injection.errorCode(), injection.cr2(), injection.event(),
@@ -92,7 +105,7 @@ public final class StepLog {
         }
         if (delivered != null) {
             if (delivered.event().vector() == Vectors.DF) {
-                return new Outcome.DoubleFault(delivered.pfInChain() ? delivered.cr2() : null, new LinkedHashMap<>(),
+                return new Outcome.DoubleFault(pfInChain(delivered) ? delivered.cr2() : null, new LinkedHashMap<>(),
                         delivery);
             }
             if (delivery != null) {
@@ -109,6 +122,11 @@ public final class StepLog {
             return new Outcome.Fixed(firstFixup, completed ? "guest retried and completed" : null);
         }
         return new Outcome.Completed(completed ? completedValue : null);
+    }
+
+    /** A #PF in the delivered event's chain: in this delivery, or in an earlier one that exited and was re-queued. */
+    private boolean pfInChain(GuestRun.Delivered d) {
+        return d.pfInChain() || pfBeforeExit;
     }
 
     private static Outcome.Delivered toDelivered(GuestRun.Delivered g) {
