@@ -237,6 +237,36 @@ class ShadowEmulateOpsTest {
     }
 
     @Test
+    @DisplayName("hvm.3 an XCHG crossing from a shadowed L1 into the next page is one cmpxchg over both pages "
+            + "(hvm_emulate_cmpxchg over sh_emulate_map_dest's two-page mapping): emulated, both halves written")
+    void crossPageXchg() {
+        ScenarioRunner.Run r = ptGuest(KERNEL_RW).map(PT_VA + 0x1000, "data2", KERNEL_RW)
+                .mem("data2", 0, 0x7777_7777_AAAA_BBBBL).cpl(0).run(step(read(DATA_VA)),
+                        step(new GuestAccess(PT_VA + 0xffc, AccessKind.WRITE, 8, 0x1111111122222222L, 0, false,
+                                false, Insn.XCHG, null)));
+        Expect.step(r, 1, OutcomeClass.EMULATED, "fixup", "pt_write");
+        HvmDomain d = dom(r);
+        assertThat(l1Word(r, 511) >>> 32).as("low half in the L1").isEqualTo(0x2222_2222L);
+        assertThat(d.machineMemory().readWord(mfnOf(d, DATA2) << 12)).as("high half in the next page")
+                .isEqualTo(0x7777_7777_1111_1111L);
+        assertThat(r.trace().eventsOfStep(1).toString()).contains("misaligned_write");
+    }
+
+    @Test
+    @DisplayName("hvm.3 a LOCK OR crossing from a shadowed L1 into the next page compares each page's bytes with its "
+            + "own bytes of the value read: emulated, both halves OR'd")
+    void crossPageLockOr() {
+        ScenarioRunner.Run r = ptGuest(KERNEL_RW).map(PT_VA + 0x1000, "data2", KERNEL_RW)
+                .mem("data2", 0, 0x7777_7777_AAAA_0000L).cpl(0).run(step(read(DATA_VA)),
+                        step(kernel(PT_VA + 0xffc, Insn.LOCK_OR, 0x0000_5555_0000_0001L)));
+        Expect.step(r, 1, OutcomeClass.EMULATED, "fixup", "pt_write");
+        HvmDomain d = dom(r);
+        assertThat(d.machineMemory().readWord(mfnOf(d, DATA2) << 12)).as("high half OR'd in the next page")
+                .isEqualTo(0x7777_7777_AAAA_5555L);
+        assertThat(l1Word(r, 511) >>> 32).as("low half OR'd in the L1").isEqualTo(1L);
+    }
+
+    @Test
     @DisplayName("hvm.3 TRC_SHADOW_EMULATE of a 16-byte write carries the first 8 bytes written (capped at one PTE)")
     void emulateRecordCarriesFirstPiece() {
         long pte = 0x8000_0000_0101_1067L;

@@ -697,6 +697,32 @@ public final class ShadowPaging {
             return store(va, size, neu, true, old, observed);
         }
 
+        /**
+         * The compare of {@code hvm_emulate_cmpxchg} (xen/arch/x86/mm/shadow/hvm.c, Xen 4.x-4.22): {@code
+         * sh_emulate_map_dest} maps a page-crossing destination as one contiguous range (a vmap of both mfns, HVM
+         * only), so a single {@code cmpxchg} of {@code bytes} compares the whole old value and writes all of it or
+         * nothing. Each piece is compared with its own bytes of {@code old}; {@code observed[0]} is assembled from
+         * every piece. Fixed: the model compared each piece with the low bytes of {@code old} and wrote the first
+         * piece before comparing the next, so a page-crossing XCHG on a shadowed table wrote half and retried.
+         */
+        private boolean compareAll(List<long[]> pieces, long old, long[] observed) {
+            long seen = 0;
+            boolean equal = true;
+            int off = 0;
+            for (long[] p : pieces) {
+                int bytes = (int) p[1];
+                if (off < 8) {
+                    long m = bytes == 8 ? -1L : (1L << (8 * bytes)) - 1;
+                    long cur = mem.read(p[0], bytes) & m;
+                    seen |= cur << (8 * off);
+                    equal &= cur == ((old >>> (8 * off)) & m);
+                }
+                off += bytes;
+            }
+            observed[0] = seen;
+            return equal;
+        }
+
         /** {@code sh_emulate_map_dest}, the atomic store, {@code sh_emulate_unmap_dest}. */
         private EmulResult store(long va, int size, long value, boolean cmpxchg, long old, long[] observed) {
             int unit = Math.min(size, 8);
@@ -739,16 +765,11 @@ public final class ShadowPaging {
                     }
                 }
             }
+            if (cmpxchg && !compareAll(pieces, old, observed)) {
+                return EmulResult.OKAY; // compare failed: nothing written
+            }
             for (long[] p : pieces) {
                 int bytes = (int) p[1];
-                long cur = mem.read(p[0], bytes);
-                if (cmpxchg) {
-                    observed[0] = cur;
-                    long m = bytes == 8 ? -1L : (1L << (8 * bytes)) - 1;
-                    if ((cur & m) != (old & m)) {
-                        return EmulResult.OKAY; // compare failed: nothing written
-                    }
-                }
                 mem.write(p[0], bytes, p[3]);
                 if (!wrote) {
                     firstValue = p[3];

@@ -112,7 +112,10 @@ public final class GuestWalker {
                 e = ctx.pdpte()[(int) g.index(la)];
             } else {
                 P2mEntry t = p2m.getGfnTypeAccess(tableGfn, P2m.Query.ALLOC_UNSHARE);
-                if (!t.type().isRam() || !t.mfnValid() || t.type().isPaging()) {
+                // map_domain_gfn (xen/arch/x86/mm/p2m.c, Xen 4.2+; guest_walk.c before): after the ALLOC_UNSHARE
+                // lookup, a paging type populates and fails with PFEC_page_paged, and a gfn still shared (the
+                // unshare failed) fails with PFEC_page_shared (p2m_is_shared) instead of being mapped and walked.
+                if (!t.type().isRam() || !t.mfnValid() || t.type().isPaging() || t.type() == P2mType.RAM_SHARED) {
                     // map_domain_gfn failed: only synthetic bits are kept, the result is a P=0 fault.
                     int synth = t.type().isPaging() ? PfErrorCode.XEN_PAGE_PAGED
                             : t.type() == P2mType.RAM_SHARED ? PfErrorCode.XEN_PAGE_SHARED : 0;

@@ -219,6 +219,31 @@ class GuestWalkRulesTest {
     }
 
     @Test
+    @DisplayName("hvm.3.2 a table gfn still shared after ALLOC_UNSHARE (unsharing failed) ends the walk with "
+            + "PFEC_page_shared at that level (map_domain_gfn, p2m_is_shared)")
+    void sharedTableUnshareFails() {
+        long4(UP, UP, UP, UP | A | D);
+        p2m.set(new P2mEntry(0x101, 0x10101, P2mType.RAM_SHARED, null));
+        p2m.setUnshareFails(true);
+        GuestWalk w = walk(long4(), 0x400000, PfErrorCode.W);
+        assertThat(w.ok()).isFalse();
+        assertThat(w.pfec()).isEqualTo(PfErrorCode.W | PfErrorCode.XEN_PAGE_SHARED);
+        assertThat(w.failedOn()).isEqualTo(EntryLevel.PDPTE);
+        assertThat(w.entries()).as("only the L4 entry was read").hasSize(1);
+        assertThat(p2m.lookup(0x101).type()).isEqualTo(P2mType.RAM_SHARED);
+    }
+
+    @Test
+    @DisplayName("hvm.3.2 a shared table gfn that ALLOC_UNSHARE unshares is walked from its fresh copy")
+    void sharedTableUnshared() {
+        long4(UP, UP, UP, UP | A | D);
+        p2m.set(new P2mEntry(0x101, 0x10101, P2mType.RAM_SHARED, null));
+        GuestWalk w = walk(long4(), 0x400000, PfErrorCode.W);
+        assertThat(w.ok()).isTrue();
+        assertThat(p2m.lookup(0x101).type()).as("unshared").isEqualTo(P2mType.RAM_RW);
+    }
+
+    @Test
     @DisplayName("hvm.3.2 guest_set_ad_bits (3.1): after a successful walk, same rules; nothing for a failed one")
     void guestSetAdBits() {
         long4(UP, UP, UP, UP);
