@@ -2,8 +2,6 @@ package xpf.sim.xen.mm.walk;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.util.HashSet;
-import java.util.Set;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import xpf.model.x86.Access;
@@ -15,8 +13,6 @@ import xpf.model.x86.PfErrorCode;
 import xpf.model.x86.Vendor;
 import xpf.sim.x86.EntryBits;
 import xpf.sim.x86.EntryLevel;
-import xpf.sim.x86.PhysicalMemory;
-import xpf.sim.xen.mm.p2m.P2m;
 import xpf.sim.xen.mm.p2m.P2mEntry;
 import xpf.sim.xen.mm.p2m.P2mType;
 
@@ -26,45 +22,8 @@ import xpf.sim.xen.mm.p2m.P2mType;
  * bit changes, 2-level guests (4-byte entries, no NX), the walk with guest paging off, shared and paged table gfns,
  * and the walk flags an x86 rule check sees.
  */
-class GuestWalkRulesTest {
-    static final long P = EntryBits.P;
-    static final long RW = EntryBits.RW;
-    static final long US = EntryBits.US;
-    static final long A = EntryBits.A;
-    static final long D = EntryBits.D;
-    static final long PS = EntryBits.PS;
+class GuestWalkRulesTest extends GuestTablesFixture {
     static final long XD = EntryBits.XD;
-    static final long UP = P | RW | US;
-
-    final PhysicalMemory mem = new PhysicalMemory();
-    final P2m p2m = new P2m(mem, () -> 0x90000L);
-    final Set<String> bugs = new HashSet<>();
-
-    GuestWalkRulesTest() {
-        for (long g = 0x100; g < 0x200; g++) {
-            p2m.set(new P2mEntry(g, 0x10000 + g, P2mType.RAM_RW, null));
-        }
-    }
-
-    long slot(long tableGfn, int index) {
-        return ((0x10000 + tableGfn) << 12) + index * 8L;
-    }
-
-    void set(long tableGfn, int index, long value) {
-        mem.writeWord(slot(tableGfn, index), value);
-    }
-
-    long get(long tableGfn, int index) {
-        return mem.readWord(slot(tableGfn, index));
-    }
-
-    /** va 0x400000: L4 0x100 → L3 0x101 → L2 0x102 (index 2) → L1 0x103 → data gfn 0x1f0. */
-    void long4(long l4f, long l3f, long l2f, long l1f) {
-        set(0x100, 0, (0x101L << 12) | l4f);
-        set(0x101, 0, (0x102L << 12) | l3f);
-        set(0x102, 2, (0x103L << 12) | l2f);
-        set(0x103, 0, (0x1f0L << 12) | l1f);
-    }
 
     GuestWalker.WalkContext ctx(PagingControls c) {
         return new GuestWalker.WalkContext(c.mode(), c, new long[4], new CpuConfig(Vendor.INTEL, 40, false), true,

@@ -2,8 +2,6 @@ package xpf.sim.xen.mm.walk;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.util.HashSet;
-import java.util.Set;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import xpf.model.x86.CpuConfig;
@@ -12,9 +10,7 @@ import xpf.model.x86.PagingMode;
 import xpf.model.x86.PfErrorCode;
 import xpf.model.x86.Vendor;
 import xpf.sim.x86.EntryBits;
-import xpf.sim.x86.PhysicalMemory;
 import xpf.sim.xen.mm.PagingProfile;
-import xpf.sim.xen.mm.p2m.P2m;
 import xpf.sim.xen.mm.p2m.P2mEntry;
 import xpf.sim.xen.mm.p2m.P2mType;
 
@@ -23,50 +19,13 @@ import xpf.sim.xen.mm.p2m.P2mType;
  * p2m, with Xen's deviations (shadow: no 1 GiB, PSE-36 reserved; invalid table gfns; synthetic bits; I only with
  * guest NX/SMEP; A/D only after success, per level) and the walker bug switches of §7.
  */
-class GuestWalkTablesTest {
-    static final long P = EntryBits.P;
-    static final long RW = EntryBits.RW;
-    static final long US = EntryBits.US;
-    static final long A = EntryBits.A;
-    static final long D = EntryBits.D;
-    static final long PS = EntryBits.PS;
-    static final long UP = P | RW | US;
+class GuestWalkTablesTest extends GuestTablesFixture {
     static final PagingProfile MODERN = new PagingProfile("xen-4.22", true, true, true, false, true, true, true, true,
             true, true, true, true, false, true);
     static final PagingProfile OLD = new PagingProfile("xen-3.1", false, false, false, true, false, false, false,
             false, false, false, true, false, true, false);
 
-    /** Guest frames 0x100.. are RAM at machine frames 0x10000 + gfn. */
-    final PhysicalMemory mem = new PhysicalMemory();
-    final P2m p2m = new P2m(mem, () -> 0x90000L);
-    final Set<String> bugs = new HashSet<>();
     long nextGfn = 0x101;
-
-    GuestWalkTablesTest() {
-        for (long g = 0x100; g < 0x200; g++) {
-            p2m.set(new P2mEntry(g, 0x10000 + g, P2mType.RAM_RW, null));
-        }
-    }
-
-    long slot(long tableGfn, int index) {
-        return ((0x10000 + tableGfn) << 12) + index * 8L;
-    }
-
-    void set(long tableGfn, int index, long value) {
-        mem.writeWord(slot(tableGfn, index), value);
-    }
-
-    long get(long tableGfn, int index) {
-        return mem.readWord(slot(tableGfn, index));
-    }
-
-    /** 4-level tables for va 0x400000 → data gfn 0x1f0: L4 0x100 → L3 0x101 → L2 0x102 → L1 0x103. */
-    void long4(long l4f, long l3f, long l2f, long l1f) {
-        set(0x100, 0, (0x101L << 12) | l4f);
-        set(0x101, 0, (0x102L << 12) | l3f);
-        set(0x102, 2, (0x103L << 12) | l2f);
-        set(0x103, 0, (0x1f0L << 12) | l1f);
-    }
 
     GuestWalker.WalkContext ctx(PagingControls c, PagingProfile prof, boolean shadow, boolean page1gb) {
         return new GuestWalker.WalkContext(c.mode(), c, new long[4], new CpuConfig(Vendor.INTEL, 40, page1gb),
