@@ -3,6 +3,7 @@ package xpf.sim.xen.pv;
 import static org.assertj.core.api.Assertions.assertThat;
 import static xpf.sim.xen.pv.PvFixture.DATA;
 import static xpf.sim.xen.pv.PvFixture.L1;
+import static xpf.sim.xen.pv.PvFixture.l1e1;
 import static xpf.sim.xen.pv.PvFixture.VA_L1;
 import static xpf.sim.xen.pv.PvFixture.frame;
 import static xpf.sim.xen.pv.PvFixture.outcome;
@@ -24,11 +25,6 @@ import xpf.sim.x86.EntryBits;
  * and log-dirty marking of the page-table frame the emulated store wrote.
  */
 class PtwrDecisionPointsTest {
-
-    /** L1[1] (va 0x1000 → DATA) as the guest's tables hold it after the build, before any step. */
-    static long l1e1(PvFixture f) {
-        return word(f.run(), pteAddr(L1, 1));
-    }
 
     @Test
     @DisplayName("pv.3.2 a 1-byte store to byte 1 of a PTE changes only bits 8-15 (here G and the AVAIL bits 9-11)")

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static xpf.sim.xen.pv.FaultDecisionPointsTest.calls;
 import static xpf.sim.xen.pv.PvFixture.A;
 import static xpf.sim.xen.pv.PvFixture.L1;
+import static xpf.sim.xen.pv.PvFixture.l1e1;
 import static xpf.sim.xen.pv.PvFixture.P;
 import static xpf.sim.xen.pv.PvFixture.UP;
 import static xpf.sim.xen.pv.PvFixture.US;
@@ -33,11 +34,6 @@ import xpf.sim.x86.EntryBits;
  * read-only MMIO frame, UC for a cacheable I/O mapping); a 4-byte store to the upper half of a 64-bit guest's PTE.
  */
 class PtwrUpdateEdgesTest {
-
-    /** L1[1] (va 0x1000 → DATA) as the guest's tables hold it after the build. */
-    static long l1e1(PvFixture f) {
-        return word(f.run(), pteAddr(L1, 1));
-    }
 
     @Test
     @DisplayName("pv.3.3 64-bit: an upper-half 4-byte store that fails validation is refused, not kept non-present")

@@ -252,6 +252,11 @@ final class PvFixture {
     }
 
     /** The word at a machine address after the run. */
+    /** L1[1] (va 0x1000 → DATA) as the guest's tables hold it after the build, before any step. */
+    static long l1e1(PvFixture f) {
+        return word(f.run(), pteAddr(L1, 1));
+    }
+
     static long word(ScenarioRunner.Run r, long pa) {
         return ((PvDomain) r.domains().get("guest")).memory().readWord(pa);
     }
