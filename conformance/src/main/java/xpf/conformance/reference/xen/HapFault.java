@@ -86,9 +86,12 @@ final class HapFault {
                         f.r.inject(13, 0, null, tag);
                     } else {
                         // hvmemul_map_linear_addr stops at the first discard-write frame with X86EMUL_OKAY: the
-                        // whole write is dropped, a second page is never translated
+                        // whole write is dropped, a second page is never translated (a plain write, and OR / XCHG
+                        // through hvmemul_rmw); only CMPXCHG reads its destination first
                         f.r.requireExplicit();
-                        f.r.emulated("hap_discard_write", null, true, tag);
+                        if (!f.r.cmpxchgReadFault(tag)) {
+                            f.r.emulated("hap_discard_write", null, true, tag);
+                        }
                     }
                     return true;
                 }

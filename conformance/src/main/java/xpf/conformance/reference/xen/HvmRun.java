@@ -1199,6 +1199,48 @@ final class HvmRun implements GuestDelivery.Cpu {
         return false;
     }
 
+    /**
+     * CMPXCHG reads its destination before anything is written, also in the 4.x emulator that has {@code ops->rmw}
+     * (x86_emulate.c: the cmpxchg case calls {@code read_ulong} when {@code ops->rmw} is present; OR and XCHG do not
+     * read, they go to {@code hvmemul_rmw}, which maps the destination and stops at a discard-write frame; checked on
+     * xen-project/xen master c447b73). {@code hvmemul_read} → {@code linear_read} walks every page with read rights,
+     * so a CMPXCHG crossing from the exit's page into a page whose walk fails is the emulator's #PF (the read walk's
+     * error code, CR2 = that page's first byte), even when the first page discards writes. True when a #PF was
+     * injected. A second page that translates to something other than RAM is not modelled (a device read).
+     */
+    boolean cmpxchgReadFault(String tag) {
+        long va = acc.va();
+        long first = va >>> 12;
+        long last = (va + acc.size() - 1) >>> 12;
+        if (acc.insn() != Insn.CMPXCHG || last == first) {
+            return false;
+        }
+        if (!pagingOn) {
+            throw new NotModelled("an emulated CMPXCHG crossing into a second page with paging off");
+        }
+        for (long p = first + 1; p <= last; p++) {
+            long a = p << 12;
+            XenGuestWalk.Result w = XenGuestWalk.walk(xenWalk, c, xenMemory,
+                    new Access(a, AccessKind.READ, cpl, false, false));
+            if (!w.ok()) {
+                trail.add("CMPXCHG reads its destination first (read_ulong → linear_read): the walk of 0x"
+                        + Long.toHexString(a) + " fails: #PF " + PfErrorCode.symbolic(w.pfec() & 0xFFFF));
+                inject(14, w.pfec() & 0xFFFF, a, tag);
+                return true;
+            }
+            if (!isRam(p2m(w.gfn()).type())) {
+                throw new NotModelled("an emulated CMPXCHG reading a second page that is not RAM");
+            }
+            for (long[] u : w.adUpdates()) {
+                long ma = machineOf(u[0]);
+                if (ma >= 0) {
+                    writeBytes(ma, entryBytes(), u[1]);   // guest_walk_tables sets A/D on a successful walk
+                }
+            }
+        }
+        return false;
+    }
+
     HvmDomainView.Device deviceAt(long gfn) {
         HvmDomainView.P2m e = p2m(gfn);
         for (HvmDomainView.Device dv : d.devices()) {

@@ -376,6 +376,16 @@ final class ShadowOps {
                     return Emul.EXCEPTION;
                 }
                 applyAd(w);
+                // hvm_read → hvm_copy_from_guest_linear → __hvm_copy goes page by page and returns at the first page
+                // hvm_translate_get_page has no page for (get_page_from_gfn: not RAM, e.g. direct MMIO):
+                // HVMTRANS_bad_gfn_to_mfn, which hvm_read turns into UNHANDLEABLE before a later page is walked
+                // (mm/shadow/hvm.c, hvm/hvm.c, xen-project/xen master c447b73)
+                HvmDomainView.P2m e = r.p2m(w.gfn());
+                if (!HvmRun.isRam(e.type()) || e.mfn() < 0) {
+                    notes.add("the emulated read of 0x" + Long.toHexString(a) + " reaches gfn 0x"
+                            + Long.toHexString(w.gfn()) + " (" + e.type() + "), no page: UNHANDLEABLE");
+                    return Emul.UNHANDLEABLE;
+                }
             }
         }
         for (long p = first; p <= last; p++) {

@@ -109,21 +109,11 @@ class ExplorationDifferentialTest {
      * errors S4 and the in-use top-level unshadow were fixed in the oracle (ref-fix); S1-S3, S5, S7, S8 in the
      * simulator (sim-fix), S9 and S10 in the simulator (sim-fix3), S11 (a re-emulated fetch's
      * own #PF, hvmemul_insn_fetch) and S12 (sh_prefetch stops at an entry needing an A/D fault) in the simulator
-     * (sim-fix4) (docs/reference-model-hvm.md "Disagreements"). Open: S13, a locked read-modify-write crossing from
-     * a discard-write frame into an unmapped page while an event is re-queued (properties/findings/open/
-     * s7-discard-crossing-write-variant.yaml): whether Xen 4.22's emulator reads the operand first (the simulator:
-     * #PF from the second page, combined with the re-queued #DF into a triple fault) or maps it for the RMW and stops
-     * silently at the discard-write frame (the reference: the #DF is delivered) is not settled yet.
+     * (sim-fix4), S13 (a locked read-modify-write crossing from a discard-write frame: OR / XCHG go through
+     * hvmemul_rmw, CMPXCHG reads first) in both, S14 (the shadow emulator's read stops at a page that is not RAM) in
+     * the reference (docs/reference-model-hvm.md "Disagreements").
      */
     static String known(Scenario s, Differential.Comparison c) {
-        if (c.file().getFileName().toString().startsWith("s7-discard-crossing-write")
-                && c.step().op() instanceof xpf.model.scenario.GuestAccess a
-                && (a.insn() == xpf.model.scenario.Insn.LOCK_OR || a.insn() == xpf.model.scenario.Insn.XCHG
-                        || a.insn() == xpf.model.scenario.Insn.CMPXCHG)
-                && "double_fault".equals(c.predicted().outcome().wireName())
-                && "triple_fault".equals(c.actual().outcomeClass().wireName())) {
-            return "S13 (open) locked RMW crossing from a discard-write frame, re-queued #DF";
-        }
         return null;
     }
 

@@ -1,5 +1,7 @@
 package xpf.sim.xen.emul;
 
+import java.util.function.LongUnaryOperator;
+
 import xpf.model.scenario.Insn;
 
 /**
@@ -24,6 +26,26 @@ public interface EmulOps {
      * the emulator turns it into {@link EmulResult#RETRY} for implicitly locked read-modify-write instructions.
      */
     EmulResult cmpxchg(long va, int size, long old, long neu, long[] observed);
+
+    /**
+     * Whether the caller supplies {@code ops->rmw} (x86_emulate.h, since Xen 4.11): HVM emulation
+     * ({@code hvm_emulate_ops}, xen/arch/x86/hvm/emulate.c) does; ptwr ({@code ptwr_emulate_ops}) and the shadow
+     * emulator ({@code hvm_shadow_emulator_ops}) do not (checked on xen-project/xen master c447b73, Aug 2026).
+     * Without it, {@code x86_emulate} reads a read-modify-write destination first (the {@code DstMem} operand fetch)
+     * and commits through {@code cmpxchg}; with it, an implicitly or explicitly locked OR / XCHG on memory is handed
+     * to {@link #rmw} whole, with no read beforehand.
+     */
+    default boolean hasRmw() {
+        return false;
+    }
+
+    /**
+     * {@code ops->rmw}: applies {@code op} to the {@code size}-byte destination at linear {@code va} (read, modify,
+     * write as one operation). Only called when {@link #hasRmw()}.
+     */
+    default EmulResult rmw(long va, int size, LongUnaryOperator op) {
+        throw new UnsupportedOperationException("no ops->rmw");
+    }
 
     /** The event of the last operation that returned {@link EmulResult#EXCEPTION}. */
     EmulEvent raised();

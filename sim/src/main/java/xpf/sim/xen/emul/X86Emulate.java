@@ -10,7 +10,9 @@ import xpf.sim.xen.XenFunction;
  * ({@link GuestAccess}: instruction form, size, value, compare value). Real decoding is out of scope: the step says
  * what the instruction is. The semantics follow xen-pv-fault-path.md §3.2 (shared by ptwr and the shadow code):
  * the validate hook may refuse; plain stores go through {@code write}; CMPXCHG reads its destination, compares, and
- * only on a match goes through {@code cmpxchg} (a failed compare completes without it); XCHG and LOCK'd read-modify-writes use {@code cmpxchg} and RETRY on a lost race.
+ * only on a match goes through {@code cmpxchg} (a failed compare completes without it); XCHG and LOCK'd read-modify-writes go
+ * through {@code ops->rmw} when the caller has one (HVM emulation, 4.11+), else read first, use {@code cmpxchg} and
+ * RETRY on a lost race.
  */
 public final class X86Emulate {
 
@@ -63,6 +65,16 @@ public final class X86Emulate {
                 yield withEvent(ops.cmpxchg(a.va(), a.size(), old, value, seen), ops);
             }
             case XCHG, LOCK_OR -> {
+                if (ops.hasRmw()) {
+                    // x86_emulate (4.11+): with ops->rmw the DstMem operand is not read ("else if ( !ops->rmw )"
+                    // guards read_ulong); OR and XCHG on memory set state->rmw (rmw_or / rmw_xchg) and the whole
+                    // operation goes to ops->rmw. CMPXCHG above still reads first (its case calls read_ulong when
+                    // ops->rmw is present). Source: xen-project/xen master c447b73, x86_emulate.c. Fixed (S13): the
+                    // model read first for every caller, so HVM emulation of a LOCK OR crossing from a
+                    // discard-write frame into an unmapped page raised the read's #PF.
+                    yield withEvent(ops.rmw(a.va(), a.size(), insn == Insn.XCHG ? cur -> value : cur -> cur | value),
+                            ops);
+                }
                 EmulResult r = ops.read(a.va(), a.size(), buf);
                 if (r != EmulResult.OKAY) {
                     yield withEvent(r, ops);

@@ -262,6 +262,35 @@ final class HvmEmulate {
             return EmulResult.OKAY;
         }
 
+        /** {@code hvm_emulate_ops.rmw} exists in the 4.x emulator (since 4.11); 3.1's {@code handle_mmio} has none. */
+        @Override
+        public boolean hasRmw() {
+            return v.domain().profile().mmioEmulatesOperands();
+        }
+
+        /**
+         * {@code hvmemul_rmw}: the destination is mapped first ({@code hvmemul_map_linear_addr}, every page in order
+         * with write rights): a failed walk is the emulator's #PF; the first discard-write frame ends the whole
+         * operation with OKAY before a later page is translated (nothing read, nothing written); when every frame
+         * is RAM the value is modified in place; when a frame is not RAM (MMIO, ioreq server) there is no mapping
+         * and the operand goes through {@code linear_read}, then {@code linear_write}.
+         */
+        @Override
+        @XenFunction(symbol = "hvmemul_rmw", file = "xen/arch/x86/hvm/emulate.c", version = "4.22")
+        public EmulResult rmw(long va, int size, java.util.function.LongUnaryOperator op) {
+            t.call("hvmemul_rmw", "va", va, "size", size);
+            EmulResult mapped = mapLinearAddr(va, size);
+            if (mapped != null) {
+                return mapped;
+            }
+            long[] cur = new long[1];
+            EmulResult r = read(va, size, cur);
+            if (r != EmulResult.OKAY) {
+                return r;
+            }
+            return linearWrite(va, size, op.applyAsLong(cur[0]));
+        }
+
         /**
          * {@code hvmemul_cmpxchg} (xen/arch/x86/hvm/emulate.c, 4.x-4.22): the destination is mapped for writing
          * first ({@code hvmemul_map_linear_addr}); when a page of it is not RAM there is no mapping, and Xen just

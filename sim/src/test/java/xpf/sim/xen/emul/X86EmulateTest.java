@@ -20,7 +20,7 @@ import xpf.model.x86.AccessKind;
 class X86EmulateTest {
 
     /** Memory of one 8-byte cell at {@link #VA}; records calls; can refuse, fault, or race. */
-    static final class Mem implements EmulOps {
+    static class Mem implements EmulOps {
         static final long VA = 0x1000;
         long cell;
         boolean refuse;
