@@ -73,6 +73,8 @@ final class FaultPath {
 
     /** §2.2: a #PF from guest context. {@code ec} and {@code cr2} are what the CPU reported. */
     static Decided handle(Pf pf) {
+        // the hardware's #PF has already invalidated the faulting address's TLB and paging-structure-cache entries
+        pf.s().pageFault(pf.cr2());
         // §2.2.2 "If error code has PFEC_shstk (0x40) → panic"
         if (pf.has(PfErrorCode.SS)) {
             return Decided.panic("shstk_page_fault", "pv.2.2.2", "shadow-stack #PF");

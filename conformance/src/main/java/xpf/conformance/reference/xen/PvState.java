@@ -119,6 +119,19 @@ final class PvState {
         psc = List.of();
     }
 
+    /**
+     * A #PF invalidates the TLB entries for the faulting address's page and the paging-structure-cache entries that
+     * would be used to translate it (SDM vol. 3 §4.10.4.1; x86-paging.md §1.1f "A #PF delivery itself invalidates the
+     * TLB entry and the paging-structure-cache entries for the faulting LA"), before Xen's handler runs: Xen's own
+     * later access to that address (a sub-word ptwr write reading the whole PTE, §3.2) walks the tables in memory.
+     */
+    void pageFault(long la) {
+        tlb = tlb.stream().filter(e -> !(Long.compareUnsigned(la, e.vaBase()) >= 0
+                && Long.compareUnsigned(la - e.vaBase(), e.pageSize()) < 0)).toList();
+        psc = psc.stream().filter(p -> p.levelIndex() < 0 || p.levelIndex() > 2
+                || (la >>> (39 - 9 * p.levelIndex())) != p.vaKey()).toList();
+    }
+
     boolean has(XenVersionTable row) {
         return row.in(profile);
     }
