@@ -91,6 +91,11 @@ class MmuUpdateRecordsTest {
         assertThat(outcome(x, 0)).returned("mmu_update", -Errno.EBUSY);
         assertThat(only(x, 0, "do_mmu_update")).containsEntry("why",
                 "L1 entry " + hex(xen | EntryBits.G) + " maps frame 0x10 owned by Xen");
+        // Frame 0 is RAM too (mfn_valid: 0 <= mfn < max_page): Xen's, so -EBUSY, not the I/O path's -EPERM.
+        ScenarioRunner.Run zero = PvFixture.pv64().run(mmuUpdate(pteAddr(L1, 7), e(0, UP)));
+        assertThat(outcome(zero, 0)).returned("mmu_update", -Errno.EBUSY);
+        assertThat(only(zero, 0, "do_mmu_update")).containsEntry("why",
+                "L1 entry " + hex(e(0, UP) | EntryBits.G) + " maps frame 0x0 owned by Xen");
     }
 
     @Test
@@ -306,5 +311,30 @@ class MmuUpdateRecordsTest {
                 mmuUpdate(pteAddr(L2, 1), e(L1B, UP)));
         assertThat(outcome(r, 1)).returned("mmu_update", 0);
         assertThat(PvFixture.view(r).dirtyFrames()).isEmpty();
+    }
+
+    @Test
+    @DisplayName("pv.3.3 a ptwr refusal and a refused guest CR3 load name their own reason, not an earlier hypercall's")
+    void ptwrAndCr3ReasonsDoNotLeak() {
+        var bad = mmuUpdate(pteAddr(L1, 7), e(FOREIGN, UP));
+        long pcd = e(NEWDATA, UP | EntryBits.PCD);
+        ScenarioRunner.Run r = PvFixture.pv64().run(bad, PvFixture.write(PvFixture.VA_L1 + 72, 8, pcd,
+                xpf.model.scenario.Insn.MOV), bad, PvFixture.step(new xpf.model.scenario.ControlWrite(FOREIGN << 12,
+                java.util.Set.of(), java.util.Set.of(), null, null)));
+        assertThat(calls(r, 1, "ptwr_emulated_update")).singleElement().satisfies(c -> assertThat(c.get("why"))
+                .isEqualTo("get_page_from_l1e: -EINVAL (L1 entry " + hex(pcd) + " has disallowed flags PCD)"));
+        assertThat(outcome(r, 3)).isDelivered(13, 0);
+        assertThat(r.trace().eventsOfStep(3)).anySatisfy(ev -> assertThat(ev.name())
+                .isEqualTo("Failed to load CR3 (-EINVAL): frame " + hex(FOREIGN) + " is owned by d2, not d1"));
+    }
+
+    @Test
+    @DisplayName("pv.4.7 an L2 update with FD = DOMID_IO (FD != PFD) is -EINVAL and gives back the lookup's reference")
+    void upperUpdateForOtherPageOwnerKeepsCounts() {
+        ScenarioRunner.Run before = PvFixture.pv64().run();
+        ScenarioRunner.Run r = PvFixture.pv64().run(mmu(FrameTable.DOMID_IO, pteAddr(L2, 1), e(L1B, UP)));
+        assertThat(outcome(r, 0)).returned("mmu_update", -Errno.EINVAL);
+        assertThat(frame(r, L2)).hasCount(frame(before, L2).count())
+                .hasType(frame(before, L2).type(), frame(before, L2).typeCount());
     }
 }

@@ -214,4 +214,17 @@ class PtwrRecordsTest {
         assertThat(calls(r, 0, "mmio_ro_do_page_fault")).anySatisfy(c -> assertThat(c)
                 .containsEntry("result", "UNHANDLEABLE"));
     }
+
+    @Test
+    @DisplayName("pv.3.2 ptwr_emulated_update: a store not naturally aligned is UNHANDLEABLE (recorded), #PF forwarded")
+    void misalignedStoreRefused() {
+        long before = PvFixture.l1e1(PvFixture.pv64());
+        ScenarioRunner.Run r = PvFixture.pv64().run(write(VA_L1 + 12, 8, 0, Insn.MOV));
+        assertThat(outcome(r, 0)).isDeliveredPageFault(PfErrorCode.P | PfErrorCode.W, VA_L1 + 12);
+        assertThat(calls(r, 0, "ptwr_emulated_update")).singleElement().satisfies(c -> assertThat(c)
+                .containsEntry("result", "UNHANDLEABLE")
+                .containsEntry("why", "store not naturally aligned inside the faulting page")
+                .containsEntry("addr", hex(VA_L1 + 12)).containsEntry("bytes", "8"));
+        assertThat(word(r, pteAddr(L1, 1))).isEqualTo(before);
+    }
 }
