@@ -143,6 +143,19 @@ class PvTrapsEdgesTest {
         assertThat(PvFixture.view(r).vcpus().get(0).ldtShadow()).containsOnly(0L);
     }
 
+    @Test
+    @DisplayName("pv.2.4 the LDT's second page goes in shadow slot 1 (per-domain L1 entry 16+1 for vCPU 0): its "
+            + "second descriptor load completes without a fault")
+    void secondLdtPageSlot() {
+        PvFixture f = PvFixture.pv64();
+        f.pte(L1, 7, e(NEWDATA, P | US | A)).pte(L1, 8, e(COW, P | US | A)); // LDT pages at va 0x7000, 0x8000
+        ScenarioRunner.Run r = f.run(mmuext(DoMmuextOp.SET_LDT, 0x7000, 1024),
+                implicitRead(FixupPathTest.LDT_AREA + 0x1008), implicitRead(FixupPathTest.LDT_AREA + 0x1008));
+        assertThat(outcome(r, 1)).isFixed("ldt_mapped");
+        assertThat(outcome(r, 2)).isCompleted();
+        assertThat(PvFixture.view(r).vcpus().get(0).ldtShadow().subList(0, 3)).containsExactly(0L, COW, 0L);
+    }
+
     static Step onVcpu1(Step s) {
         return new Step(s.domain(), 1, s.op(), s.knobs(), s.expect(), s.note(), s.line());
     }
