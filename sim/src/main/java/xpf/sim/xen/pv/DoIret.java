@@ -1,6 +1,7 @@
 package xpf.sim.xen.pv;
 
 import xpf.model.scenario.Outcome;
+import xpf.model.x86.Vectors;
 import xpf.sim.trace.Trace;
 import xpf.sim.xen.XenFunction;
 
@@ -127,7 +128,35 @@ final class DoIret {
         v.rip = c[1];
         int cs = (int) (c[2] & 0xFFFF);
         v.rflags = (eflags & EFLAGS_ALL & ~BounceFrame.EFLAGS_IOPL) | BounceFrame.EFLAGS_IF | EFLAGS_MBS;
-        if ((cs & 3) == 0) {
+        if ((eflags & BounceFrame.EFLAGS_VM) != 0) {
+            // "Cannot return to VM86 mode: inject a GP fault instead" (compat_iret, xen/arch/x86/pv/iret.c 4.x-4.22,
+            // master c447b73; 3.1 x86_64/compat/traps.c alike): words 1-9 of the frame (EIP, CS, EFLAGS, ESP, SS, ES,
+            // DS, FS, GS) move to kernel_sp - 40 (copied in the direction that survives an overlap), ESP/SS become
+            // kernel_sp - 40 / kernel_ss, error code 0 is stored at the new ESP, and the guest resumes at its #GP
+            // handler with VM, RF, NT and TF cleared (events masked when its trap_info says so). A fault on any of
+            // those copies crashes the domain. Fixed (mut-pvtrap): the model returned to the saved CS:EIP with VM set.
+            TrapInfo gp = v.trapCtxt[Vectors.GP];
+            long ksp = (v.kernelSp - 40) & 0xFFFFFFFFL;
+            if (ksp < esp) {
+                for (int i = 1; i < 10; i++) {
+                    moveWord(v, esp, ksp, i);
+                }
+            } else if (ksp > esp) {
+                for (int i = 9; i > 0; i--) {
+                    moveWord(v, esp, ksp, i);
+                }
+            }
+            v.rsp = ksp;
+            v.ss = v.kernelSs;
+            if (gp.disablesEvents()) {
+                eflags &= ~BounceFrame.EFLAGS_IF;
+            }
+            v.rflags &= ~(BounceFrame.EFLAGS_VM | BounceFrame.EFLAGS_RF | BounceFrame.EFLAGS_NT
+                    | BounceFrame.EFLAGS_TF);
+            write32(v, ksp, 0);
+            v.rip = gp.address();
+            cs = gp.cs();
+        } else if ((cs & 3) == 0) {
             throw new PvFatal.Crash("iret_to_ring0", "compat_iret to ring 0");
         } else if ((cs & 3) == 1) {
             v.rsp = esp + 16;
@@ -141,6 +170,19 @@ final class DoIret {
         t().call("compat_iret", "result", "0", "eip", v.rip, "cs", "0x" + Integer.toHexString(cs), "esp", v.rsp,
                 "upcall_mask", v.upcallMask);
         return v.rax;
+    }
+
+    /** One word of the vm86 frame, from the guest's ESP to kernel_sp - 40 ({@code __get_guest} / {@code __put_guest}). */
+    private void moveWord(PvVcpu v, long from, long to, int i) {
+        write32(v, to + 4L * i, read32(v, from + 4L * i));
+    }
+
+    private void write32(PvVcpu v, long va, long value) {
+        XenGuestAccess.Result r = d.access().write(v, va, 4, value, XenSite.COPY_TO_GUEST);
+        if (!r.ok()) {
+            throw new PvFatal.Crash("iret_frame_unwritable", "compat IRET vm86 #GP frame at 0x"
+                    + Long.toHexString(va));
+        }
     }
 
     private long read32(PvVcpu v, long va) {

@@ -10,6 +10,8 @@ public enum XenSite {
     BOUNCE_FRAME("create_bounce_frame", true),
     /** {@code copy_from_guest} / {@code __get_guest}: fixup returns "bytes not copied" (-EFAULT to the caller). */
     COPY_FROM_GUEST("copy_from_guest", true),
+    /** {@code copy_to_guest} / {@code __put_guest}: fixup returns "bytes not copied" (-EFAULT to the caller). */
+    COPY_TO_GUEST("copy_to_guest", true),
     /** {@code get_unsafe} on Xen's linear page table ({@code guest_get_eff_l1e}, {@code map_guest_l1e}). */
     LINEAR_PT("get_unsafe", true),
     /** A Xen access with no exception-table entry. */

@@ -301,6 +301,51 @@ class IretDecisionPointsTest {
     }
 
     @Test
+    @DisplayName("pv.5.5 compat_iret with EFLAGS.VM set: no vm86 for PV guests; the frame moves to kernel_sp - 40, "
+            + "error code 0 below it, and the guest resumes at its #GP handler on kernel_ss with VM/RF/NT/TF clear")
+    void compatIretToVm86InjectsGp() {
+        // compat_iret (xen/arch/x86/pv/iret.c, 4.x-4.22, master c447b73): "Cannot return to VM86 mode: inject a GP
+        // fault instead"; words 1-9 (EIP, CS, EFLAGS, ESP, SS, ES, DS, FS, GS) copied to kernel_sp - 40 + 4i
+        long[] ctx = {0x77, RIP32, 0xe019, VM | IF | TF | NT | RF | ZF, 0x1234, 0x5678, 0x11, 0x22, 0x33, 0x44};
+        ScenarioRunner.Run r = run(PvFixture.pv32(), ctx32(SP_PA, ctx), iret());
+        assertThat(outcome(r, ctx.length)).returned("iret", 0);
+        PvVcpu v = vcpu(r);
+        assertThat(v.rax).as("EAX from the context").isEqualTo(0x77);
+        long ksp = 0x7000 - 40;
+        assertThat(v.rip).as("the #GP handler").isEqualTo(HANDLER32 + 0x100);
+        assertThat(v.cs).isEqualTo(0xe019);
+        assertThat(v.rsp).as("kernel_sp - 40").isEqualTo(ksp);
+        assertThat(v.ss).as("kernel_ss").isEqualTo(0xe021);
+        assertThat(v.rflags).as("VM, RF, NT, TF cleared; IF and MBS forced").isEqualTo(IF | ZF | MBS);
+        assertThat(v.upcallMask).as("the saved IF was set and the #GP trap does not mask events").isZero();
+        var mem = FatalOutcomesTest.guest(r).memory();
+        long kpa = (STACK << 12) + (ksp & 0xFFF);
+        assertThat(mem.read(kpa, 4)).as("error code 0 at the new ESP").isZero();
+        for (int i = 1; i < 10; i++) {
+            assertThat(mem.read(kpa + 4L * i, 4)).as("frame word %d", i).isEqualTo(ctx[i]);
+        }
+    }
+
+    @Test
+    @DisplayName("pv.5.5 compat_iret with EFLAGS.VM set and a #GP trap that masks events: upcall mask set")
+    void compatIretToVm86MasksEventsForAnInterruptGate() {
+        PvFixture f = PvFixture.pv32();
+        f.trap(13, 0xe019, HANDLER32 + 0x100, 4);
+        ScenarioRunner.Run r = run(f, ctx32(SP_PA, 0, RIP32, 0xe019, VM | IF, 0, 0, 0, 0, 0, 0), iret());
+        assertThat(vcpu(r).rip).isEqualTo(HANDLER32 + 0x100);
+        assertThat(vcpu(r).upcallMask).isEqualTo(1);
+    }
+
+    @Test
+    @DisplayName("pv.6 compat_iret with EFLAGS.VM set: a kernel stack Xen cannot write crashes the domain")
+    void compatIretToVm86UnwritableKernelStackCrashes() {
+        PvFixture f = PvFixture.pv32();
+        f.kernelSp = 0x9000;   // va 0x8fd8 is not mapped
+        ScenarioRunner.Run r = run(f, ctx32(SP_PA, 0, RIP32, 0xe019, VM | IF, 0, 0, 0, 0, 0, 0), iret());
+        assertThat(outcome(r, 10)).isDomainCrash("iret_frame_unwritable");
+    }
+
+    @Test
     @DisplayName("pv.6 compat_iret to ring 0 crashes the domain")
     void compatIretToRing0Crashes() {
         ScenarioRunner.Run r = run(PvFixture.pv32(), ctx32(SP_PA, 0, 0x08048000L, 0xe018, IF), iret());
@@ -324,7 +369,7 @@ class IretDecisionPointsTest {
     @DisplayName("pv.5.3 compat_iret: EFLAGS clamped to X86_EFLAGS_ALL without IOPL, IF and MBS forced on; "
             + "evtchn_upcall_mask = !saved IF")
     void compatIretSanitisesEflags() {
-        long noVm = 0xFFFFFFFFL & ~VM; // VM set would take Xen's vm86 branch (not modelled)
+        long noVm = 0xFFFFFFFFL & ~VM; // VM set takes Xen's vm86 branch (compatIretToVm86InjectsGp)
         ScenarioRunner.Run all = run(PvFixture.pv32(), ctx32(SP_PA, 0, RIP32, 0xe019, noVm), iret());
         long kept = CF | PF | AF | ZF | SF | TF | IF | DF | OF | NT | RF | AC | VIF | VIP | ID;
         assertThat(vcpu(all).rflags).isEqualTo(kept | MBS);
