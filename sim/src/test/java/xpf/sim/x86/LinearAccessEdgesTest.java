@@ -54,4 +54,24 @@ class LinearAccessEdgesTest {
         assertThat(f.mem.read(0x7FFF, 1)).isEqualTo(0x88);
         assertThat(f.mem.read(0x8000, 2)).isEqualTo(0xEEEE);
     }
+
+    @Test
+    @DisplayName("1.1d an aligned 8-byte write within a page is one memory write (SDM vol. 3 §9.1.1: atomic), a "
+            + "crossing one is split")
+    void alignedWriteIsOneWrite() {
+        PagingFixture f = twoPages(0x9000);
+        java.util.List<Long> seen = new java.util.ArrayList<>();
+        f.mem.setWriteObserver(pa -> {
+            if ((pa >>> 12) == 0x7 || (pa >>> 12) == 0x9) { // the data frames (not the A/D updates of the tables)
+                seen.add(pa);
+            }
+        });
+        Mmu mmu = f.mmu();
+        assertThat(LinearAccess.write(mmu, Access.write(PAGE1 + 0x10, 3), 8, 0x0102_0304_0506_0708L).ok()).isTrue();
+        assertThat(seen).as("word addresses written").containsExactly(0x7010L);
+        assertThat(LinearAccess.read(mmu, Access.read(PAGE1 + 0x10, 3), 8).value()).isEqualTo(0x0102_0304_0506_0708L);
+        seen.clear();
+        assertThat(LinearAccess.write(mmu, Access.write(PAGE2 - 4, 3), 8, -1L).ok()).isTrue();
+        assertThat(seen).as("one write per byte across the boundary").hasSize(8);
+    }
 }
