@@ -2,6 +2,7 @@ package xpf.sim.x86;
 
 import static xpf.sim.x86.assertions.XpfAssertions.assertThat;
 
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import xpf.model.x86.Access;
@@ -15,6 +16,12 @@ import xpf.sim.x86.fixtures.PagingFixture;
 class PagingModesTest {
     static final long P = EntryBits.P;
     static final long URW = PagingFixture.USER_RW;
+
+    /** Reserved masks and leaf rules computed now, not taken from another test's cached tables. */
+    @BeforeEach
+    void freshTables() {
+        WalkTablesCache.clear();
+    }
 
     @Test
     @DisplayName("1.1a legacy2 4K: PDE index 31:22, PTE 21:12, 4-byte entries")

@@ -2,6 +2,7 @@ package xpf.sim.x86;
 
 import static xpf.sim.x86.assertions.XpfAssertions.assertThat;
 
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import xpf.model.x86.Access;
@@ -17,6 +18,12 @@ class ReservedBitsTest {
     static final int RSVD = PfErrorCode.P | PfErrorCode.RSVD;
     static final long URW = PagingFixture.USER_RW;
     static final long VA = 0x00401234L;
+
+    /** Reserved masks and leaf rules computed now, not taken from another test's cached tables. */
+    @BeforeEach
+    void freshTables() {
+        WalkTablesCache.clear();
+    }
 
     private static PagingFixture long4(int m, Vendor v, boolean gb) {
         PagingFixture f = new PagingFixture(PagingMode.LONG4, new CpuConfig(v, m, gb));
