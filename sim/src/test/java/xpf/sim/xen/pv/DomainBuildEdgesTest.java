@@ -504,4 +504,71 @@ class DomainBuildEdgesTest {
         assertThat(c32.ss()).isEqualTo(PvLayout.FLAT_RING1_SS);
         assertThat(PvDomainViews.of(p32).frames().get(L4).type()).isEqualTo(FrameType.L3);
     }
+
+    @Test
+    @DisplayName("pv.2.4 guest_get_eff_kern_l1e: an LDT fault in user mode reads the LDT's L1e through the kernel "
+            + "L4 and goes back to the user L4; iret under architectural_iopl keeps the IOPL (view: EFLAGS position)")
+    void userModeLdtFaultUsesTheKernelTables() {
+        long ul4 = 0x100b;
+        PvFixture f = PvFixture.pv64();
+        f.frames.put("ul4", ul4);
+        f.userCr3Frame = ul4;
+        f.assists.add("architectural_iopl");
+        f.pte(L1, 7, e(NEWDATA, P | US | A));
+        long frame = (PvFixture.STACK << 12) + 0x800; // va 0x6800 = the vCPU's rsp
+        long[] words = {0, 0, 0, 0, 0x400000, 0xe033, 0x3202, 0x6f00, 0xe02b}; // rax r11 rcx flags rip cs rflags rsp ss
+        List<Step> steps = new ArrayList<>();
+        steps.add(mmuext(DoMmuextOp.SET_LDT, 0x7000, 16));
+        for (int i = 0; i < words.length; i++) {
+            steps.add(step(new xpf.model.scenario.HostWrite(frame + 8L * i, 8, words[i])));
+        }
+        steps.add(PvFixture.hypercall(new xpf.model.scenario.HypercallOp.Iret()));
+        steps.add(implicitRead(LDT_AREA));
+        ScenarioRunner.Run r = f.run(steps.toArray(Step[]::new));
+        int iret = words.length + 1;
+        assertThat(outcome(r, iret)).returned("iret", 0);
+        assertThat(PvFixture.view(r).vcpus().get(0).kernelMode()).isFalse();
+        assertThat(outcome(r, iret + 1)).isFixed("ldt_mapped");
+        assertThat(PvFixture.view(r).vcpus().get(0).hardwareCr3()).as("back on the user L4").isEqualTo(ul4 << 12);
+        assertThat(PvDomainViews.of(guest(r)).vcpus().get(0).iopl()).as("IOPL 3 in EFLAGS position")
+                .isEqualTo(0x3000L);
+    }
+
+    @Test
+    @DisplayName("pv.5.3 an event upcall to a 32-bit guest enters its callback with the ring-1 kernel CS "
+            + "(compat_create_bounce_frame loads trap_bounce.cs)")
+    void pv32UpcallUsesTheRing1KernelCs() {
+        long callback = PvFixture.HANDLER32 + 0x200;
+        ScenarioRunner.Run r = PvFixture.pv32().param("event_callback", callback).run(
+                PvFixture.step(GuestAccess.read(0x9000), new xpf.model.scenario.Knobs(false, null, false, true)));
+        // the #PF is bounced first, then the pending event's upcall on top of it (test_all_events)
+        assertThat(outcome(r, 0)).isDeliveredPageFault(0, 0x9000).hasFrameSlot("upcall_handler", callback);
+        assertThat(PvFixture.view(r).vcpus().get(0).rip()).isEqualTo(callback);
+        assertThat(PvFixture.view(r).vcpus().get(0).cs()).isEqualTo(PvLayout.FLAT_RING1_CS);
+    }
+
+    @Test
+    @DisplayName("pv.2.6 SMEP/SMAP classification needs Xen to use them (4.22) and the CPU to have them: without, a "
+            + "supervisor write to a user page that the re-walk allows is spurious")
+    void smepSmapClassificationNeedsTheFeature() {
+        PfRegs regs = PfRegs.xen(PfErrorCode.P | PfErrorCode.W, XenSite.UNPROTECTED, false);
+        PvDomain old = guest(PvFixture.pv64().profile(XenProfile.XEN_3_1).run());
+        old.useTrace(new xpf.sim.trace.Trace());
+        assertThat(old.traps().handlePF(old.vcpu(0), regs, 0x1000).kind()).isEqualTo(Fix.Kind.FIXED);
+        PvDomain bare = guest(ScenarioRunner.run(edited(PvFixture.pv64(), d -> d, m -> features(m, CpuFeature.NX))));
+        bare.useTrace(new xpf.sim.trace.Trace());
+        assertThat(bare.traps().handlePF(bare.vcpu(0), regs, 0x1000).kind()).isEqualTo(Fix.Kind.FIXED);
+    }
+
+    @Test
+    @DisplayName("pv.3.1 ptwr above 4 GiB: a 64-bit guest's effective L1e is read for any __addr_ok address")
+    void ptwrAboveFourGiB() {
+        long va = 0x100003000L;
+        MappingSpec m = new MappingSpec(va, L1, 4096, P | US | A, UP, L4, "second read-only view of L1");
+        ScenarioRunner.Run r = ScenarioRunner.run(edited(PvFixture.pv64(), d -> withSpares(d, 4, List.of(m)),
+                write(va + 16, e(NEWDATA, UP))));
+        assertThat(outcome(r, 0)).isEmulated("ptwr");
+        assertThat(events(r, 0, TraceEvent.Kind.CALL, "guest_get_eff_kern_l1e")).anySatisfy(c -> assertThat(c)
+                .containsEntry("va", "0x" + Long.toHexString(va + 16)).doesNotContainEntry("l1e", "0x0"));
+    }
 }

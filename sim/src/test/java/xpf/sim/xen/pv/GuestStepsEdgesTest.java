@@ -307,4 +307,38 @@ class GuestStepsEdgesTest {
         assertThat(events(r, 2, TraceEvent.Kind.OP, "host_write")).singleElement()
                 .satisfies(m -> assertThat(m).containsEntry("pa", "0x" + Long.toHexString(l1e1)));
     }
+
+    @Test
+    @DisplayName("pv.5.4 the handler's return sequence stores on its stack before HYPERVISOR_iret: a faulting store "
+            + "is that step's outcome, and iret never runs")
+    void faultingReturnSequenceStopsTheIret() {
+        long l1e6 = PvFixture.pteAddr(L1, 6);
+        ScenarioRunner.Run r = PvFixture.pv64().run(read(0x9000),
+                step(new HostWrite(l1e6, 8, e(PvFixture.STACK, PvFixture.P | PvFixture.US | PvFixture.A))),
+                step(new Invlpg(PvFixture.VA_STACK)), hypercall(new HypercallOp.Iret()));
+        assertThat(outcome(r, 0)).isDeliveredPageFault(0, 0x9000);
+        assertThat(outcome(r, 3)).as("the read-only stack stops the return sequence")
+                .isNotInstanceOf(Outcome.HypercallReturned.class).isNotNull();
+        assertThat(events(r, 3, TraceEvent.Kind.CALL, "do_iret")).isEmpty();
+    }
+
+    @Test
+    @DisplayName("pv.4.7 MMUEXT_INVLPG_ALL drops the page from every vCPU's TLB: flush_tlb_one_mask with the address")
+    void invlpgAllIsTraced() {
+        long l1e1 = PvFixture.pteAddr(L1, 1);
+        ScenarioRunner.Run r = PvFixture.pv64().run(step(new HostWrite((NEWDATA << 12), 8, 0x77L)), read(0x1000),
+                step(new HostWrite(l1e1, 8, e(NEWDATA, UP))), PvFixture.mmuext(DoMmuextOp.INVLPG_ALL, 0x1000, 0),
+                read(0x1000));
+        assertThat(outcome(r, 3)).returned("mmuext_op", 0);
+        assertThat(events(r, 3, TraceEvent.Kind.CALL, "flush_tlb_one_mask")).singleElement()
+                .satisfies(m -> assertThat(m).containsEntry("va", "0x1000"));
+        assertThat(((Outcome.Completed) outcome(r, 4)).value()).isEqualTo(0x77L);
+    }
+
+    @Test
+    @DisplayName("pv.1 hypercalls come from the guest kernel: one in guest user mode is bad input")
+    void userModeHypercallIsRefused() {
+        assertThatThrownBy(() -> PvFixture.pv64().user().run(hypercall(new HypercallOp.VmAssist(0, 2))))
+                .isInstanceOf(ScenarioError.class).hasMessageContaining("user mode");
+    }
 }
