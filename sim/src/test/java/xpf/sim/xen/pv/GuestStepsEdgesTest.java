@@ -151,18 +151,30 @@ class GuestStepsEdgesTest {
     @Test
     @DisplayName("x86 a 16-byte MOVDQU store crossing a page goes to both frames, byte by byte")
     void wideStoreCrossingAPage() {
+        // The second page is a frame not adjacent to DATA's, so that bytes written past DATA's frame would show.
+        long second = PvFixture.L1B;
         PvFixture f = PvFixture.pv64();
-        f.pte(L1, 2, e(NEWDATA, UP));
-        ScenarioRunner.Run r = f.run(step(new HostWrite(NEWDATA << 12, 8, -1L)),
-                step(new HostWrite((NEWDATA << 12) + 8, 8, -1L)), wide(0x1ffc, AccessKind.WRITE,
+        f.pte(L1, 2, e(second, UP));
+        ScenarioRunner.Run r = f.run(step(new HostWrite(second << 12, 8, -1L)),
+                step(new HostWrite((second << 12) + 8, 8, -1L)), wide(0x1ffc, AccessKind.WRITE,
                         0x1122334455667788L));
         assertThat(outcome(r, 2)).isCompleted();
         assertThat(word(r, (DATA << 12) + 0xff8) >>> 32).as("bytes 0..3 at the end of the first page")
                 .isEqualTo(0x55667788L);
-        assertThat(word(r, NEWDATA << 12)).as("bytes 4..11 at the start of the second page")
+        assertThat(word(r, second << 12)).as("bytes 4..11 at the start of the second page")
                 .isEqualTo(0x0000000011223344L);
-        assertThat(word(r, (NEWDATA << 12) + 8)).as("bytes 12..15 are 0, the rest untouched")
+        assertThat(word(r, (second << 12) + 8)).as("bytes 12..15 are 0, the rest untouched")
                 .isEqualTo(0xFFFFFFFF00000000L);
+        assertThat(word(r, (DATA + 1) << 12)).as("nothing past the first frame").isZero();
+        assertThat(word(r, ((DATA + 1) << 12) + 8)).isZero();
+    }
+
+    @Test
+    @DisplayName("x86 a MOVDQU store ending on the last byte of a page touches only that page (the next is unmapped)")
+    void wideStoreUpToThePageEnd() {
+        ScenarioRunner.Run r = PvFixture.pv64().run(wide(0x1ff0, AccessKind.WRITE, 0x1122334455667788L));
+        assertThat(outcome(r, 0)).isCompleted();
+        assertThat(word(r, (DATA << 12) + 0xff0)).isEqualTo(0x1122334455667788L);
     }
 
     @Test
