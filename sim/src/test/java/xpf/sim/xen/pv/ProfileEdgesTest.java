@@ -165,6 +165,9 @@ class ProfileEdgesTest {
         // ... unless paging (log-dirty) is on: then a not-present write qualifies too
         ScenarioRunner.Run ld = PvFixture.pv64().param("log_dirty", 1).run(write(0x9000, 1));
         assertThat(events(ld, 0, TraceEvent.Kind.CALL, kernL1e)).isNotEmpty();
+        // ... but still only a write: a not-present read in a log-dirty domain is not ptwr's
+        ScenarioRunner.Run ldRead = PvFixture.pv64().param("log_dirty", 1).run(read(0x9000));
+        assertThat(events(ldRead, 0, TraceEvent.Kind.CALL, kernL1e)).isEmpty();
     }
 
     // ---- page_lock in ptwr (§3.1 step 5) ----
