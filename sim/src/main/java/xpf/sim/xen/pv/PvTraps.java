@@ -1,5 +1,6 @@
 package xpf.sim.xen.pv;
 
+import xpf.model.scenario.CpuFeature;
 import xpf.model.x86.Access;
 import xpf.model.x86.AccessKind;
 import xpf.model.x86.PfErrorCode;
@@ -285,10 +286,15 @@ final class PvTraps {
             mfn = Pte.mfn(e);
         }
         if (pageUser != 0 && d.xenSmepSmap()) {
-            if ((ec & (PfErrorCode.I | PfErrorCode.U)) == PfErrorCode.I) {
+            // §2.6: each classification needs its own CR4 bit, and Xen sets CR4.SMEP / CR4.SMAP only for a feature
+            // the CPU has. Fixed (mut-pvdom): both were decided by "the CPU has SMEP or SMAP", so on a SMEP-only CPU
+            // a Xen write to a user page that the re-walk allows panicked as a SMAP fault instead of being spurious.
+            if ((ec & (PfErrorCode.I | PfErrorCode.U)) == PfErrorCode.I
+                    && d.machine().spec().has(CpuFeature.SMEP)) {
                 return PfType.SMEP_FAULT;
             }
-            if ((ec & PfErrorCode.U) == 0 && ((regs.cs() & 3) == 3 || (regs.rflags() & PfRegs.AC) == 0)) {
+            if (d.xenSmap() && (ec & PfErrorCode.U) == 0
+                    && ((regs.cs() & 3) == 3 || (regs.rflags() & PfRegs.AC) == 0)) {
                 return PfType.SMAP_FAULT;
             }
         }

@@ -561,6 +561,35 @@ class DomainBuildEdgesTest {
     }
 
     @Test
+    @DisplayName("pv.2.6 each classification needs its own CR4 bit: on a SMEP-only CPU a supervisor write to a user "
+            + "page that the re-walk allows is spurious; on a SMAP-only CPU a supervisor fetch is a SMAP fault (Xen's "
+            + "SMAP test does not exclude fetches); with both, the write is a SMAP fault and the fetch a SMEP fault")
+    void smepAndSmapEachNeedTheirOwnFeature() {
+        // __page_fault_type (xen/arch/x86/traps.c, 4.22): SMEP fault if CR4.SMEP and a supervisor fetch; SMAP fault
+        // if CR4.SMAP and a supervisor data access with CS RPL 3 or EFLAGS.AC clear; Xen sets each CR4 bit only for a
+        // feature the CPU has (xen-pv-fault-path.md §2.6; traps.c master c447b73 checks cr4 & X86_CR4_SMEP / _SMAP)
+        PfRegs write = PfRegs.xen(PfErrorCode.P | PfErrorCode.W, XenSite.UNPROTECTED, false);
+        PfRegs fetch = PfRegs.xen(PfErrorCode.P | PfErrorCode.I, XenSite.UNPROTECTED, false);
+        PvDomain smepOnly = guest(ScenarioRunner.run(edited(PvFixture.pv64(), d -> d,
+                m -> features(m, CpuFeature.NX, CpuFeature.SMEP))));
+        smepOnly.useTrace(new xpf.sim.trace.Trace());
+        assertThat(smepOnly.traps().handlePF(smepOnly.vcpu(0), write, 0x1000).kind()).isEqualTo(Fix.Kind.FIXED);
+        PvDomain smapOnly = guest(ScenarioRunner.run(edited(PvFixture.pv64(), d -> d,
+                m -> features(m, CpuFeature.NX, CpuFeature.SMAP))));
+        smapOnly.useTrace(new xpf.sim.trace.Trace());
+        org.assertj.core.api.Assertions.assertThatThrownBy(
+                () -> smapOnly.traps().handlePF(smapOnly.vcpu(0), fetch, 0x1000))
+                .isInstanceOf(PvFatal.Panic.class).hasMessageContaining("SMAP_FAULT");
+        PvDomain both = guest(ScenarioRunner.run(edited(PvFixture.pv64(), d -> d,
+                m -> features(m, CpuFeature.NX, CpuFeature.SMEP, CpuFeature.SMAP))));
+        both.useTrace(new xpf.sim.trace.Trace());
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> both.traps().handlePF(both.vcpu(0), write, 0x1000))
+                .isInstanceOf(PvFatal.Panic.class).hasMessageContaining("SMAP_FAULT");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> both.traps().handlePF(both.vcpu(0), fetch, 0x1000))
+                .isInstanceOf(PvFatal.Panic.class).hasMessageContaining("SMEP_FAULT");
+    }
+
+    @Test
     @DisplayName("pv.3.1 ptwr above 4 GiB: a 64-bit guest's effective L1e is read for any __addr_ok address")
     void ptwrAboveFourGiB() {
         long va = 0x100003000L;
