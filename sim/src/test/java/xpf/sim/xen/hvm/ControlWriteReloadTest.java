@@ -1,0 +1,45 @@
+package xpf.sim.xen.hvm;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static xpf.sim.xen.hvm.HvmFixture.*;
+
+import java.util.Set;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import xpf.model.scenario.ControlFlag;
+import xpf.model.scenario.ControlWrite;
+import xpf.model.scenario.HostWrite;
+import xpf.model.scenario.OutcomeClass;
+import xpf.model.x86.PagingMode;
+import xpf.sim.scenario.ScenarioRunner;
+
+/**
+ * What a guest control-register write reloads ({@code hvm_set_cr0/cr3/cr4}, xen/arch/x86/hvm/hvm.c, 4.22): PAE PDPTEs
+ * are loaded from memory by MOV to CR3 and by a paging-mode change (SDM Vol. 3A §4.4.1), not by a write that only
+ * flips CR0.WP; under shadow paging a mode change goes through {@code paging_update_paging_modes}, traced with the
+ * new mode.
+ */
+class ControlWriteReloadTest {
+
+    @Test
+    @DisplayName("x86 §4.4.1 PAE: the PDPTE registers are not reloaded by a CR0.WP flip: after the PDPT in memory is "
+            + "cleared the old PDPTE 0 still maps the data")
+    void wpFlipKeepsPdptes() {
+        ScenarioRunner.Run r = svm().hap().mode(PagingMode.PAE).map(DATA_VA, "data", USER_RW).mem("data", 0, 0x33)
+                .run(step(new HostWrite(0x1000L << 12, 8, 0)),
+                        step(new ControlWrite(null, Set.of(), Set.of(ControlFlag.WP), null, null)),
+                        step(read(DATA_VA)));
+        Expect.step(r, 2, OutcomeClass.OK, "value", "0x33");
+        HvmDomain d = (HvmDomain) r.domains().get("guest");
+        assertThat(d.vcpu(0).pdpte[0] & P).as("PDPTE 0 register still present").isEqualTo(P);
+    }
+
+    @Test
+    @DisplayName("hvm.3 a shadow guest's paging-mode change (here CR4.PSE) is traced as paging_update_paging_modes with "
+            + "the mode")
+    void modeChangeRecord() {
+        ScenarioRunner.Run r = svm().map(DATA_VA, "data", USER_RW)
+                .run(step(new ControlWrite(null, Set.of(ControlFlag.PSE), Set.of(), null, null)));
+        assertThat(r.trace().render()).contains("CALL paging_update_paging_modes mode=long4");
+    }
+}
