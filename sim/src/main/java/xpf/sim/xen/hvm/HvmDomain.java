@@ -462,7 +462,9 @@ public final class HvmDomain implements GuestDomain {
         boolean modeChange = prevMode != nextMode || prev.cr4Pse() != next.cr4Pse()
                 || prev.eferNxe() != next.eferNxe();
         boolean cr3Change = prev.cr3() != next.cr3();
-        if (cr3Change || modeChange) {
+        if (cr3Change || w.cr3() != null || modeChange) {
+            // SDM vol. 3 §4.4.1: every MOV to CR3 in PAE paging loads the PDPTE registers, also one that writes the
+            // value CR3 already holds. Fixed (mut-hvm2): only a changed CR3 reloaded them.
             v.loadPdptes();
         }
         if (shadow != null) {

@@ -35,6 +35,20 @@ class ControlWriteReloadTest {
     }
 
     @Test
+    @DisplayName("x86 §4.4.1 PAE: a MOV to CR3 with the value CR3 already holds reloads the PDPTE registers: after the "
+            + "PDPT in memory is cleared the access faults (PDPTE not present), and so does the #PF's delivery (the IDT "
+            + "and the stack are in the same GiB): triple fault")
+    void sameValueMovCr3ReloadsPdptes() {
+        ScenarioRunner.Run r = svm().hap().mode(PagingMode.PAE).map(DATA_VA, "data", USER_RW).mem("data", 0, 0x33)
+                .run(step(new HostWrite(0x1000L << 12, 8, 0)),
+                        step(new ControlWrite(0x1000L << 12, Set.of(), Set.of(), null, null)),
+                        step(read(DATA_VA)));
+        HvmDomain d = (HvmDomain) r.domains().get("guest");
+        assertThat(d.vcpu(0).pdpte[0]).as("PDPTE 0 register reloaded from the cleared PDPT").isZero();
+        Expect.step(r, 2, OutcomeClass.TRIPLE_FAULT);
+    }
+
+    @Test
     @DisplayName("hvm.3 a shadow guest's paging-mode change (here CR4.PSE) is traced as paging_update_paging_modes with "
             + "the mode")
     void modeChangeRecord() {

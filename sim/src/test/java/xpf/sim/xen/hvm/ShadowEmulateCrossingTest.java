@@ -45,4 +45,19 @@ class ShadowEmulateCrossingTest {
         Expect.step(r, 1, OutcomeClass.FIXED, "fixup", "unshadow_unhandled");
         assertThat(r.trace().eventsOfStep(1).toString()).contains("seg=system");
     }
+    @Test
+    @DisplayName("hvm.3.E12 an 8-byte XCHG crossing from the shadowed L1 into the next page split 6 + 2 bytes: one "
+            + "cmpxchg over sh_emulate_map_dest's two-page mapping stores all 8 bytes (any split; the model threw "
+            + "IllegalArgumentException for pieces that are not 1, 2, 4 or 8 bytes)")
+    void xchgSplitSixTwo() {
+        ScenarioRunner.Run r = ptGuest(KERNEL_RW).map(PT_VA + 0x1000, "data2", KERNEL_RW)
+                .mem("data2", 0, 0x7777_7777_7777_AAAAL).cpl(0)
+                .run(step(read(DATA_VA)), step(kernel(PT_VA + 0xffa, Insn.XCHG, 0x1122_3344_5566_7788L)));
+        Expect.step(r, 1, OutcomeClass.EMULATED, "fixup", "pt_write");
+        HvmDomain d = dom(r);
+        assertThat(d.machineMemory().readWord((mfnOf(d, L1_OF_DATA) << 12) + 0xff8))
+                .as("the low 6 bytes at the end of the L1").isEqualTo(0x3344_5566_7788_0000L);
+        assertThat(d.machineMemory().readWord(mfnOf(d, DATA2) << 12))
+                .as("the high 2 bytes at the start of the next page").isEqualTo(0x7777_7777_7777_1122L);
+    }
 }

@@ -713,7 +713,7 @@ public final class ShadowPaging {
                 int bytes = (int) p[1];
                 if (off < 8) {
                     long m = bytes == 8 ? -1L : (1L << (8 * bytes)) - 1;
-                    long cur = mem.read(p[0], bytes) & m;
+                    long cur = readPiece(p[0], bytes) & m;
                     seen |= cur << (8 * off);
                     equal &= cur == ((old >>> (8 * off)) & m);
                 }
@@ -721,6 +721,25 @@ public final class ShadowPaging {
             }
             observed[0] = seen;
             return equal;
+        }
+
+        /**
+         * A piece of a page-crossing destination has any length from 1 to 7 bytes (Xen maps both pages as one range
+         * and stores {@code bytes} at once), so it is read and written byte by byte: machine memory takes only 1, 2,
+         * 4 or 8. Fixed (mut-hvm2): an 8-byte XCHG or MOV split 6 + 2 threw IllegalArgumentException.
+         */
+        private long readPiece(long pa, int bytes) {
+            long v = 0;
+            for (int i = 0; i < bytes; i++) {
+                v |= mem.read(pa + i, 1) << (8 * i);
+            }
+            return v;
+        }
+
+        private void writePiece(long pa, int bytes, long value) {
+            for (int i = 0; i < bytes; i++) {
+                mem.write(pa + i, 1, i < 8 ? (value >>> (8 * i)) & 0xFF : 0);
+            }
         }
 
         /** {@code sh_emulate_map_dest}, the atomic store, {@code sh_emulate_unmap_dest}. */
@@ -770,7 +789,7 @@ public final class ShadowPaging {
             }
             for (long[] p : pieces) {
                 int bytes = (int) p[1];
-                mem.write(p[0], bytes, p[3]);
+                writePiece(p[0], bytes, p[3]);
                 if (!wrote) {
                     firstValue = p[3];
                     wrote = true;
