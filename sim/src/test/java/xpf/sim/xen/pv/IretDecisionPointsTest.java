@@ -327,6 +327,39 @@ class IretDecisionPointsTest {
     }
 
     @Test
+    @DisplayName("pv.5.5 compat_iret with EFLAGS.VM set, kernel_sp - 40 overlapping the frame from below: the words "
+            + "are copied upwards (word 1 first), so none is overwritten before it is read")
+    void compatIretToVm86OverlappingFrameBelow() {
+        long[] ctx = {0x77, RIP32, 0xe019, VM | IF, 0x1234, 0x5678, 0x11, 0x22, 0x33, 0x44};
+        PvFixture f = PvFixture.pv32();
+        f.kernelSp = 0x6810;   // ksp = 0x67e8, 24 bytes below the frame at 0x6800
+        ScenarioRunner.Run r = run(f, ctx32(SP_PA, ctx), iret());
+        assertThat(vcpu(r).rsp).isEqualTo(0x67e8);
+        var mem = FatalOutcomesTest.guest(r).memory();
+        long kpa = (STACK << 12) + 0x7e8;
+        for (int i = 1; i < 10; i++) {
+            assertThat(mem.read(kpa + 4L * i, 4)).as("frame word %d", i).isEqualTo(ctx[i]);
+        }
+        assertThat(mem.read(kpa, 4)).as("error code").isZero();
+    }
+
+    @Test
+    @DisplayName("pv.5.5 compat_iret with EFLAGS.VM set and kernel_sp - 40 equal to ESP: nothing is copied, the "
+            + "error code 0 replaces the saved EAX word")
+    void compatIretToVm86FrameInPlace() {
+        long[] ctx = {0x77, RIP32, 0xe019, VM | IF, 0x1234, 0x5678, 0x11, 0x22, 0x33, 0x44};
+        PvFixture f = PvFixture.pv32();
+        f.kernelSp = 0x6800 + 40;
+        ScenarioRunner.Run r = run(f, ctx32(SP_PA, ctx), iret());
+        assertThat(vcpu(r).rsp).isEqualTo(0x6800);
+        var mem = FatalOutcomesTest.guest(r).memory();
+        assertThat(mem.read(SP_PA, 4)).as("error code over the EAX word").isZero();
+        for (int i = 1; i < 10; i++) {
+            assertThat(mem.read(SP_PA + 4L * i, 4)).as("frame word %d in place", i).isEqualTo(ctx[i]);
+        }
+    }
+
+    @Test
     @DisplayName("pv.5.5 compat_iret with EFLAGS.VM set and a #GP trap that masks events: upcall mask set")
     void compatIretToVm86MasksEventsForAnInterruptGate() {
         PvFixture f = PvFixture.pv32();
