@@ -462,9 +462,12 @@ public final class HvmDomain implements GuestDomain {
         boolean modeChange = prevMode != nextMode || prev.cr4Pse() != next.cr4Pse()
                 || prev.eferNxe() != next.eferNxe();
         boolean cr3Change = prev.cr3() != next.cr3();
-        if (cr3Change || w.cr3() != null || modeChange) {
+        if (cr3Change || (w.cr3() != null && shadow == null) || modeChange) {
             // SDM vol. 3 §4.4.1: every MOV to CR3 in PAE paging loads the PDPTE registers, also one that writes the
-            // value CR3 already holds. Fixed (mut-hvm2): only a changed CR3 reloaded them.
+            // value CR3 already holds. Fixed for HAP (mut-hvm2): only a changed CR3 reloaded them. Under shadow paging
+            // the registers stay with the top-level shadow, which the model does not rebuild from reloaded PDPTEs
+            // either (known issue stale-pae-shadow-after-pdpt-change, docs/property-suite.md); fixing one without
+            // the other makes the walk the guest sees disagree with the reference.
             v.loadPdptes();
         }
         if (shadow != null) {
