@@ -6,4 +6,9 @@ package xpf.model.x86;
  */
 public record TlbEntryView(long vaBase, long pageSize, long paBase, boolean user, boolean writable,
         boolean executeDisable, int pkey, boolean dirty, boolean global) {
+
+    /** Whether this entry translates linear address {@code va} (unsigned: kernel addresses are negative longs). */
+    public boolean covers(long va) {
+        return Long.compareUnsigned(va, vaBase) >= 0 && Long.compareUnsigned(va - vaBase, pageSize) < 0;
+    }
 }

@@ -333,8 +333,7 @@ public final class BareOracle implements OutcomeOracle {
             TlbEntryView t = tlbHit(v, va);
             boolean flushed = false;
             for (long la : invalidated) {
-                if (t != null && Long.compareUnsigned(la, t.vaBase()) >= 0
-                        && Long.compareUnsigned(la - t.vaBase(), t.pageSize()) < 0) {
+                if (t != null && t.covers(la)) {
                     t = null;
                 }
                 flushed |= (la >>> 12) == (va >>> 12);
@@ -449,7 +448,7 @@ public final class BareOracle implements OutcomeOracle {
 
     static TlbEntryView tlbHit(BareDomainView.Vcpu v, long va) {
         for (TlbEntryView t : v.tlb()) {
-            if (Long.compareUnsigned(va, t.vaBase()) >= 0 && Long.compareUnsigned(va - t.vaBase(), t.pageSize()) < 0) {
+            if (t.covers(va)) {
                 return t;
             }
         }

@@ -132,7 +132,7 @@ final class Hardware {
 
     static TlbEntryView tlbEntry(List<TlbEntryView> tlb, long va) {
         for (TlbEntryView e : tlb) {
-            if (Long.compareUnsigned(va, e.vaBase()) >= 0 && Long.compareUnsigned(va - e.vaBase(), e.pageSize()) < 0) {
+            if (e.covers(va)) {
                 return e;
             }
         }
@@ -144,10 +144,14 @@ final class Hardware {
      * table no longer matches the tables in memory would make the walk start elsewhere. The reference does not model
      * partial walks from stale caches: such a step is not modelled.
      */
+    /** Whether a 4-level paging-structure-cache entry (PML4E, PDPTE or PDE level) would be used to translate va. */
+    static boolean pscEntryFor(PscEntryView p, long va) {
+        return p.levelIndex() >= 0 && p.levelIndex() <= 2 && (va >>> (39 - 9 * p.levelIndex())) == p.vaKey();
+    }
+
     private static void checkPsc(PvState s, PagingControls c, long va, List<PscEntryView> psc) {
         for (PscEntryView p : psc) {
-            int shift = 39 - 9 * p.levelIndex();
-            if (p.levelIndex() < 0 || p.levelIndex() > 2 || (va >>> shift) != p.vaKey()) {
+            if (!pscEntryFor(p, va)) {
                 continue;
             }
             long table = c.cr3() & EntryFlags.ADDR_BITS;

@@ -114,8 +114,7 @@ final class PvState {
 
     /** INVLPG: the page's entries, global ones included, and all paging-structure caches (§1.1f). */
     void invlpg(long va) {
-        tlb = tlb.stream().filter(e -> !(Long.compareUnsigned(va, e.vaBase()) >= 0
-                && Long.compareUnsigned(va - e.vaBase(), e.pageSize()) < 0)).toList();
+        tlb = tlb.stream().filter(e -> !e.covers(va)).toList();
         psc = List.of();
     }
 
@@ -126,10 +125,8 @@ final class PvState {
      * later access to that address (a sub-word ptwr write reading the whole PTE, §3.2) walks the tables in memory.
      */
     void pageFault(long la) {
-        tlb = tlb.stream().filter(e -> !(Long.compareUnsigned(la, e.vaBase()) >= 0
-                && Long.compareUnsigned(la - e.vaBase(), e.pageSize()) < 0)).toList();
-        psc = psc.stream().filter(p -> p.levelIndex() < 0 || p.levelIndex() > 2
-                || (la >>> (39 - 9 * p.levelIndex())) != p.vaKey()).toList();
+        tlb = tlb.stream().filter(e -> !e.covers(la)).toList();
+        psc = psc.stream().filter(p -> !Hardware.pscEntryFor(p, la)).toList();
     }
 
     boolean has(XenVersionTable row) {

@@ -300,6 +300,18 @@ class IretDecisionPointsTest {
                 "RESUME restore_all_guest rip=0x8048000 cs=0xe02b rsp=0xbfff0000 kernel_mode=false");
     }
 
+    /** A 32-bit iret context {EAX, EIP, CS, EFLAGS with VM, ESP, SS, ES, DS, FS, GS} for the vm86 branch. */
+    static final long[] VM86_CTX = {0x77, RIP32, 0xe019, VM | IF, 0x1234, 0x5678, 0x11, 0x22, 0x33, 0x44};
+
+    /** compat_iret's vm86 #GP frame at machine address {@code pa}: error code 0, then words 1-9 of {@code ctx}. */
+    static void assertVm86Frame(ScenarioRunner.Run r, long pa, long[] ctx) {
+        var mem = FatalOutcomesTest.guest(r).memory();
+        assertThat(mem.read(pa, 4)).as("error code 0 at the new ESP").isZero();
+        for (int i = 1; i < 10; i++) {
+            assertThat(mem.read(pa + 4L * i, 4)).as("frame word %d", i).isEqualTo(ctx[i]);
+        }
+    }
+
     @Test
     @DisplayName("pv.5.5 compat_iret with EFLAGS.VM set: no vm86 for PV guests; the frame moves to kernel_sp - 40, "
             + "error code 0 below it, and the guest resumes at its #GP handler on kernel_ss with VM/RF/NT/TF clear")
@@ -318,45 +330,29 @@ class IretDecisionPointsTest {
         assertThat(v.ss).as("kernel_ss").isEqualTo(0xe021);
         assertThat(v.rflags).as("VM, RF, NT, TF cleared; IF and MBS forced").isEqualTo(IF | ZF | MBS);
         assertThat(v.upcallMask).as("the saved IF was set and the #GP trap does not mask events").isZero();
-        var mem = FatalOutcomesTest.guest(r).memory();
-        long kpa = (STACK << 12) + (ksp & 0xFFF);
-        assertThat(mem.read(kpa, 4)).as("error code 0 at the new ESP").isZero();
-        for (int i = 1; i < 10; i++) {
-            assertThat(mem.read(kpa + 4L * i, 4)).as("frame word %d", i).isEqualTo(ctx[i]);
-        }
+        assertVm86Frame(r, (STACK << 12) + (ksp & 0xFFF), ctx);
     }
 
     @Test
     @DisplayName("pv.5.5 compat_iret with EFLAGS.VM set, kernel_sp - 40 overlapping the frame from below: the words "
             + "are copied upwards (word 1 first), so none is overwritten before it is read")
     void compatIretToVm86OverlappingFrameBelow() {
-        long[] ctx = {0x77, RIP32, 0xe019, VM | IF, 0x1234, 0x5678, 0x11, 0x22, 0x33, 0x44};
         PvFixture f = PvFixture.pv32();
         f.kernelSp = 0x6810;   // ksp = 0x67e8, 24 bytes below the frame at 0x6800
-        ScenarioRunner.Run r = run(f, ctx32(SP_PA, ctx), iret());
+        ScenarioRunner.Run r = run(f, ctx32(SP_PA, VM86_CTX), iret());
         assertThat(vcpu(r).rsp).isEqualTo(0x67e8);
-        var mem = FatalOutcomesTest.guest(r).memory();
-        long kpa = (STACK << 12) + 0x7e8;
-        for (int i = 1; i < 10; i++) {
-            assertThat(mem.read(kpa + 4L * i, 4)).as("frame word %d", i).isEqualTo(ctx[i]);
-        }
-        assertThat(mem.read(kpa, 4)).as("error code").isZero();
+        assertVm86Frame(r, (STACK << 12) + 0x7e8, VM86_CTX);
     }
 
     @Test
     @DisplayName("pv.5.5 compat_iret with EFLAGS.VM set and kernel_sp - 40 equal to ESP: nothing is copied, the "
             + "error code 0 replaces the saved EAX word")
     void compatIretToVm86FrameInPlace() {
-        long[] ctx = {0x77, RIP32, 0xe019, VM | IF, 0x1234, 0x5678, 0x11, 0x22, 0x33, 0x44};
         PvFixture f = PvFixture.pv32();
         f.kernelSp = 0x6800 + 40;
-        ScenarioRunner.Run r = run(f, ctx32(SP_PA, ctx), iret());
+        ScenarioRunner.Run r = run(f, ctx32(SP_PA, VM86_CTX), iret());
         assertThat(vcpu(r).rsp).isEqualTo(0x6800);
-        var mem = FatalOutcomesTest.guest(r).memory();
-        assertThat(mem.read(SP_PA, 4)).as("error code over the EAX word").isZero();
-        for (int i = 1; i < 10; i++) {
-            assertThat(mem.read(SP_PA + 4L * i, 4)).as("frame word %d in place", i).isEqualTo(ctx[i]);
-        }
+        assertVm86Frame(r, SP_PA, VM86_CTX);   // the error code replaces the saved EAX word
     }
 
     @Test
