@@ -186,8 +186,6 @@ public final class SuiteChecker implements ScenarioRunner.StepListener {
         }
         modelled++;
         Outcome out = o.outcome();
-        xpf.model.scenario.Expectation want = new xpf.model.scenario.Expectation(prediction.outcome(),
-                prediction.fields());
         String differs = null;
         if (prediction.outcome() != out.outcomeClass()) {
             differs = "class";
@@ -210,7 +208,8 @@ public final class SuiteChecker implements ScenarioRunner.StepListener {
             return false;
         }
         throw new Violation.Oracle(differs, "rule " + prediction.rule() + "\n    reference: " + prediction.summary()
-                + "\n    simulator: " + out.summary() + "\n    at " + o.where()).expecting(want);
+                + "\n    simulator: " + out.summary() + "\n    at " + o.where())
+                .expecting(new xpf.model.scenario.Expectation(prediction.outcome(), prediction.fields()));
     }
 
     /**
@@ -227,9 +226,12 @@ public final class SuiteChecker implements ScenarioRunner.StepListener {
                 1, Integer::sum);
     }
 
+    private static final java.util.regex.Pattern HEX = java.util.regex.Pattern.compile("0x[0-9a-fA-F]+");
+    private static final java.util.regex.Pattern DECIMAL = java.util.regex.Pattern.compile("\\b[0-9]+\\b");
+
     /** A not-modelled reason without its numbers, so that the reasons group. */
     static String normalise(String reason) {
-        String r = reason == null ? "?" : reason.replaceAll("0x[0-9a-fA-F]+", "N").replaceAll("\\b[0-9]+\\b", "N");
+        String r = reason == null ? "?" : DECIMAL.matcher(HEX.matcher(reason).replaceAll("N")).replaceAll("N");
         return r.length() > 110 ? r.substring(0, 110) + "..." : r;
     }
 

@@ -27,7 +27,8 @@ import xpf.prop.choice.Seeds;
  *
  * <pre>java -cp reports/target/xpf.jar xpf.properties.fuzz.FuzzDigest 1 3000 [lines.txt]</pre>
  *
- * prints the SHA-256 of all lines (and writes the lines to the file when one is named, for a diff).
+ * prints the SHA-256 of all lines (and writes the lines to the file when one is named, for a diff);
+ * {@code FuzzDigest --cost 1 1000} prints what those tries cost ({@link #cost}).
  */
 public final class FuzzDigest {
 
@@ -64,10 +65,52 @@ public final class FuzzDigest {
         return out;
     }
 
+    /**
+     * The cost of tries {@code 0..n-1} of {@code seed} as {@link FuzzBenchmark} runs them (no determinism re-run
+     * unless drawn), after {@code warm} unmeasured passes: median over {@code reps} passes of the bytes allocated per
+     * try (load-independent, so a useful figure on a shared machine) and of the thread CPU time per try.
+     */
+    public static String cost(long seed, int n, int warm, int reps) {
+        Gen<Generated> gen = FuzzScope.parse(null, null, List.of()).gen();
+        Oracles oracles = Oracles.available();
+        Choices choices = new Choices(null);
+        RandomSource random = new RandomSource();
+        com.sun.management.ThreadMXBean mx = (com.sun.management.ThreadMXBean)
+                java.lang.management.ManagementFactory.getThreadMXBean();
+        long[] bytes = new long[reps];
+        long[] nanos = new long[reps];
+        for (int r = -warm; r < reps; r++) {
+            long b0 = mx.getCurrentThreadAllocatedBytes();
+            long t0 = mx.getCurrentThreadCpuTime();
+            for (int i = 0; i < n; i++) {
+                choices.reset(random.reseed(Seeds.forTry(seed, i)));
+                try {
+                    Generated g = gen.generate(choices);
+                    SuiteRun.run(g.scenario(), oracles, g.recheck());
+                } catch (RuntimeException | Violation e) {
+                    // counted like a passing try, as in FuzzBenchmark
+                }
+            }
+            if (r >= 0) {
+                bytes[r] = mx.getCurrentThreadAllocatedBytes() - b0;
+                nanos[r] = mx.getCurrentThreadCpuTime() - t0;
+            }
+        }
+        java.util.Arrays.sort(bytes);
+        java.util.Arrays.sort(nanos);
+        return String.format(java.util.Locale.ROOT, "%d bytes/try, %.1f us CPU/try (%.0f tries/s one thread); "
+                + "medians of %d passes over tries 0..%d of seed %d", bytes[reps / 2] / n, nanos[reps / 2] / 1e3 / n,
+                n * 1e9 / nanos[reps / 2], reps, n - 1, seed);
+    }
+
     public static void main(String[] args) throws IOException {
         PrintStream out = System.out;
+        if (args.length == 3 && args[0].equals("--cost")) {
+            out.println(cost(Long.parseLong(args[1]), Integer.parseInt(args[2]), 3, 5));
+            return;
+        }
         if (args.length < 2) {
-            System.err.println("usage: FuzzDigest SEED TRIES [LINES-FILE]");
+            System.err.println("usage: FuzzDigest SEED TRIES [LINES-FILE]  |  FuzzDigest --cost SEED TRIES");
             System.exit(2);
         }
         List<String> lines = lines(Long.parseLong(args[0]), Integer.parseInt(args[1]));

@@ -214,8 +214,11 @@ public enum Catalogue {
     private final double minPercent;
     private final String description;
     private final Predicate<Facts> when;
+    /** Computed once: classify labels every path a step reaches. */
+    private final String label;
 
     Catalogue(Suite suite, double minPercent, String description, Predicate<Facts> when) {
+        this.label = name().toLowerCase(java.util.Locale.ROOT).replace('_', '-');
         this.suite = suite;
         this.minPercent = minPercent;
         this.description = description;
@@ -224,7 +227,7 @@ public enum Catalogue {
 
     /** The path's label in statistics ({@code shadow-propagate}). */
     public String label() {
-        return name().toLowerCase(java.util.Locale.ROOT).replace('_', '-');
+        return label;
     }
 
     public Suite suite() {
@@ -249,22 +252,39 @@ public enum Catalogue {
     /** Every catalogued path one step reached. */
     public static List<Catalogue> classify(Facts f) {
         List<Catalogue> out = new ArrayList<>(2);
-        for (Catalogue c : ALL) {
-            if (c.appliesTo(f) && c.when.test(f)) {
+        Suite s = suiteOf(f);
+        if (s == null) {
+            return out;
+        }
+        for (Catalogue c : BY_SUITE[s.ordinal()]) {
+            if (c.when.test(f)) {
                 out.add(c);
             }
         }
         return out;
     }
 
-    private boolean appliesTo(Facts f) {
+    /** The paths of each suite, in declaration order, computed once (classify runs after every step). */
+    private static final Catalogue[][] BY_SUITE = bySuite();
+
+    private static Catalogue[][] bySuite() {
+        Catalogue[][] out = new Catalogue[Suite.values().length][];
+        for (Suite s : Suite.values()) {
+            out[s.ordinal()] = java.util.Arrays.stream(ALL).filter(c -> c.suite == s).toArray(Catalogue[]::new);
+        }
+        return out;
+    }
+
+    /** The suite whose paths apply to the acting domain's kind (null for none). */
+    private static Suite suiteOf(Facts f) {
         DomainKind k = f.spec().kind();
-        return switch (suite) {
-            case BARE -> k == DomainKind.BARE;
-            case HVM_SHADOW -> k.hvm() && f.spec().paging() != HvmPaging.HAP;
-            case HVM_HAP -> k.hvm() && f.spec().paging() == HvmPaging.HAP;
-            case PV -> k.pv();
-        };
+        if (k == DomainKind.BARE) {
+            return Suite.BARE;
+        }
+        if (k.hvm()) {
+            return f.spec().paging() == HvmPaging.HAP ? Suite.HVM_HAP : Suite.HVM_SHADOW;
+        }
+        return k.pv() ? Suite.PV : null;
     }
 
     /** The paths a suite claims. */

@@ -14,8 +14,9 @@ import xpf.model.x86.PfErrorCode;
 
 /**
  * The event trace of one scenario run. Paths record what they decide as they decide it; {@code xpf explain} prints
- * the trace as a numbered call flow and reports attach it. Values are rendered at record time: {@link Long} in hex,
- * {@link Integer} in decimal, {@link Ec} as symbolic #PF error code, anything else with {@code toString}.
+ * the trace as a numbered call flow and reports attach it. Values render as {@link Long} in hex, {@link Integer} in
+ * decimal, {@link Ec} as symbolic #PF error code, anything else with {@code toString}; values of immutable types are
+ * rendered when an event's fields are first read, others when they are recorded (see {@link TraceEvent}).
  */
 public final class Trace {
 
@@ -62,11 +63,22 @@ public final class Trace {
         if (kv.length % 2 != 0) {
             throw new IllegalArgumentException("fields must be key/value pairs");
         }
-        SequencedMap<String, String> f = new LinkedHashMap<>();
+        // Keys are rendered now; values of immutable types stay as they are until the event's fields are read
+        // (TraceEvent), any other value is rendered now, since it might change after the call.
+        Object[] own = new Object[kv.length];
         for (int i = 0; i < kv.length; i += 2) {
-            f.put(String.valueOf(kv[i]), render(kv[i + 1]));
+            own[i] = String.valueOf(kv[i]);
+            Object v = kv[i + 1];
+            own[i + 1] = immutable(v) ? v : render(v);
         }
-        events.add(new TraceEvent(events.size() + 1, step, kind, name, f));
+        events.add(new TraceEvent(events.size() + 1, step, kind, name, own));
+    }
+
+    /** Values whose rendering cannot change after they are recorded. */
+    private static boolean immutable(Object v) {
+        return v instanceof Long || v instanceof Integer || v instanceof String || v instanceof Ec
+                || v instanceof Boolean || v instanceof Enum<?> || v instanceof Short || v instanceof Byte
+                || v instanceof Character;
     }
 
     static String render(Object v) {
@@ -102,11 +114,13 @@ public final class Trace {
         kv[0] = "id";
         kv[1] = hex8(id);
         for (int i = 0; i < payload.length; i++) {
-            kv[2 + 2 * i] = "d" + i;
+            kv[2 + 2 * i] = i < PAYLOAD_KEYS.length ? PAYLOAD_KEYS[i] : "d" + i;
             kv[3 + 2 * i] = payload[i];
         }
         add(TraceEvent.Kind.XENTRACE, trcName, kv);
     }
+
+    private static final String[] PAYLOAD_KEYS = {"d0", "d1", "d2", "d3", "d4", "d5", "d6", "d7"};
 
     /** {@code String.format("0x%08x", id)} without the formatter (it was a tenth of the trace's cost). */
     static String hex8(int id) {
