@@ -6,7 +6,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SequencedMap;
-import java.util.TreeMap;
 import xpf.model.scenario.PteSpec;
 import xpf.model.x86.PagingMode;
 
@@ -23,7 +22,8 @@ public final class Forest {
     private final PagingMode mode;
     private final SequencedMap<String, Long> frames = new LinkedHashMap<>();
     private final Map<Long, String> names = new HashMap<>();
-    private final TreeMap<Long, TreeMap<Integer, Long>> entries = new TreeMap<>();
+    /** Every entry written: key {@code table << INDEX_BITS | index} (so key order is table, then index) -> value. */
+    private final EntryMap entries = new EntryMap();
     private final Map<Long, Integer> depthOf = new HashMap<>();
     private final List<Long> tablesInOrder = new ArrayList<>();
     private long next;
@@ -101,13 +101,34 @@ public final class Forest {
     }
 
     public void set(long table, int index, long value) {
-        entries.computeIfAbsent(table, k -> new TreeMap<>()).put(index, value);
+        entries.put(key(table, index), value);
     }
 
     public long get(long table, int index) {
-        TreeMap<Integer, Long> t = entries.get(table);
-        Long v = t == null ? null : t.get(index);
-        return v == null ? 0 : v;
+        return entries.get(key(table, index));
+    }
+
+    /** The indexes written in {@code table}, ascending. */
+    public int[] indexesOf(long table) {
+        long[] keys = entries.sortedKeys();
+        int n = 0;
+        int[] out = new int[keys.length];
+        for (long k : keys) {
+            if (k >>> INDEX_BITS == table) {
+                out[n++] = (int) (k & ((1 << INDEX_BITS) - 1));
+            }
+        }
+        return java.util.Arrays.copyOf(out, n);
+    }
+
+    /** Entries per table of any mode fit in these bits (1024 4-byte entries at most). */
+    private static final int INDEX_BITS = 11;
+
+    private static long key(long table, int index) {
+        if (table < 0 || table >>> (63 - INDEX_BITS) != 0 || index < 0 || index >= 1 << INDEX_BITS) {
+            throw new IllegalArgumentException("no entry " + index + " of table " + table);
+        }
+        return table << INDEX_BITS | index;
     }
 
     /**
@@ -162,15 +183,101 @@ public final class Forest {
 
     /** The entries written, table by table in frame order, index order within a table. */
     public List<PteSpec> pageTables() {
-        List<PteSpec> out = new ArrayList<>();
-        entries.forEach((table, m) -> m.forEach((idx, v) -> out.add(new PteSpec(table, idx, v, null))));
+        long[] keys = entries.sortedKeys();
+        List<PteSpec> out = new ArrayList<>(keys.length);
+        for (long k : keys) {
+            out.add(new PteSpec(k >>> INDEX_BITS, (int) (k & ((1 << INDEX_BITS) - 1)), entries.get(k), null));
+        }
         return out;
     }
 
     /** Every (table, index) written, in emission order. */
     public List<long[]> slots() {
-        List<long[]> out = new ArrayList<>();
-        entries.forEach((table, m) -> m.forEach((idx, v) -> out.add(new long[] {table, idx})));
+        long[] keys = entries.sortedKeys();
+        List<long[]> out = new ArrayList<>(keys.length);
+        for (long k : keys) {
+            out.add(new long[] {k >>> INDEX_BITS, k & ((1 << INDEX_BITS) - 1)});
+        }
         return out;
+    }
+
+    /**
+     * A small open-addressing map from non-negative long keys to long values (absent reads as 0), for the forest's
+     * few dozen entries: no boxing and no tree per table. Order is imposed only when the entries are emitted
+     * ({@link #sortedKeys}).
+     */
+    static final class EntryMap {
+        private static final long EMPTY = -1;
+        private long[] keys = newKeys(64);
+        private long[] vals = new long[64];
+        private int size;
+
+        private static long[] newKeys(int n) {
+            long[] k = new long[n];
+            java.util.Arrays.fill(k, EMPTY);
+            return k;
+        }
+
+        private static int slot(long key, int mask) {
+            return (int) ((key * 0x9E3779B97F4A7C15L) >>> 40) & mask;
+        }
+
+        private int find(long key) {
+            int mask = keys.length - 1;
+            int i = slot(key, mask);
+            for (long k; (k = keys[i]) != EMPTY && k != key; ) {
+                i = (i + 1) & mask;
+            }
+            return i;
+        }
+
+        long get(long key) {
+            int i = find(key);
+            return keys[i] == EMPTY ? 0 : vals[i];
+        }
+
+        void put(long key, long value) {
+            int i = find(key);
+            if (keys[i] == EMPTY) {
+                keys[i] = key;
+                if (++size * 2 > keys.length) {
+                    vals[i] = value;
+                    grow();
+                    return;
+                }
+            }
+            vals[i] = value;
+        }
+
+        private void grow() {
+            long[] ok = keys;
+            long[] ov = vals;
+            keys = newKeys(ok.length * 2);
+            vals = new long[ok.length * 2];
+            for (int j = 0; j < ok.length; j++) {
+                if (ok[j] != EMPTY) {
+                    int i = find(ok[j]);
+                    keys[i] = ok[j];
+                    vals[i] = ov[j];
+                }
+            }
+        }
+
+        int size() {
+            return size;
+        }
+
+        /** The keys present, ascending. */
+        long[] sortedKeys() {
+            long[] out = new long[size];
+            int n = 0;
+            for (long k : keys) {
+                if (k != EMPTY) {
+                    out[n++] = k;
+                }
+            }
+            java.util.Arrays.sort(out);
+            return out;
+        }
     }
 }
