@@ -24,10 +24,20 @@ public final class Forest {
     private final Map<Long, String> names = new HashMap<>();
     /** Every entry written: key {@code table << INDEX_BITS | index} (so key order is table, then index) -> value. */
     private final EntryMap entries = new EntryMap();
-    private final Map<Long, Integer> depthOf = new HashMap<>();
+    /** Table frame -> depth + 1 (0: not a table). */
+    private final EntryMap depthOf = new EntryMap();
     private final List<Long> tablesInOrder = new ArrayList<>();
     private long next;
     private int tableCount;
+
+    /** "pt0", "pt1", ...: table names without a string concatenation per table. */
+    private static final String[] TABLE_NAMES = new String[64];
+
+    static {
+        for (int i = 0; i < TABLE_NAMES.length; i++) {
+            TABLE_NAMES[i] = "pt" + i;
+        }
+    }
 
     public Forest(PagingMode mode, long firstFrame) {
         this.mode = mode;
@@ -73,27 +83,31 @@ public final class Forest {
 
     /** A fresh table frame at {@code depth} (0 = root). */
     public long table(int depth) {
-        long f = frame("pt" + tableCount++);
-        depthOf.put(f, depth);
+        int n = tableCount++;
+        long f = frame(n < TABLE_NAMES.length ? TABLE_NAMES[n] : "pt" + n);
+        depthOf.put(f, depth + 1L);
         tablesInOrder.add(f);
         return f;
     }
 
     /** Records that {@code frame} is (also) used as a table at {@code depth}. */
     public void markTable(long frame, int depth) {
-        if (!depthOf.containsKey(frame)) {
-            tablesInOrder.add(frame);
+        if (depth < 0) {
+            throw new IllegalArgumentException("table depth " + depth);
         }
-        depthOf.putIfAbsent(frame, depth);
+        if (!isTable(frame)) {
+            tablesInOrder.add(frame);
+            depthOf.put(frame, depth + 1L);
+        }
     }
 
     public boolean isTable(long frame) {
-        return depthOf.containsKey(frame);
+        return depthOf.get(frame) != 0;
     }
 
     /** The depth a table was created at, or -1. */
     public int depth(long frame) {
-        return depthOf.getOrDefault(frame, -1);
+        return (int) depthOf.get(frame) - 1;
     }
 
     public List<Long> tables() {
@@ -231,12 +245,27 @@ public final class Forest {
             return i;
         }
 
+        /** The key {@link #EMPTY} marks free slots, so its value lives here. */
+        private boolean hasEmptyKey;
+        private long emptyKeyValue;
+
         long get(long key) {
+            if (key == EMPTY) {
+                return hasEmptyKey ? emptyKeyValue : 0;
+            }
             int i = find(key);
             return keys[i] == EMPTY ? 0 : vals[i];
         }
 
         void put(long key, long value) {
+            if (key == EMPTY) {
+                if (!hasEmptyKey) {
+                    hasEmptyKey = true;
+                    size++;
+                }
+                emptyKeyValue = value;
+                return;
+            }
             int i = find(key);
             if (keys[i] == EMPTY) {
                 keys[i] = key;
@@ -271,6 +300,9 @@ public final class Forest {
         long[] sortedKeys() {
             long[] out = new long[size];
             int n = 0;
+            if (hasEmptyKey) {
+                out[n++] = EMPTY;
+            }
             for (long k : keys) {
                 if (k != EMPTY) {
                     out[n++] = k;

@@ -71,6 +71,53 @@ class ForestEntriesTest {
     }
 
     @Test
+    @DisplayName("tables: fresh tables and marked frames keep their first depth, in creation order; others are not")
+    void tableDepths() {
+        Forest f = new Forest(PagingMode.LONG4, 0x2000);
+        long root = f.table(0);
+        long l3 = f.table(1);
+        assertThat(f.frames()).containsEntry("pt0", root).containsEntry("pt1", l3);
+        f.markTable(0x9000, 3);
+        f.markTable(l3, 2);        // already a table: keeps depth 1, not listed twice
+        f.markTable(0x9000, 1);    // likewise
+        assertThat(f.depth(root)).isZero();
+        assertThat(f.depth(l3)).isEqualTo(1);
+        assertThat(f.depth(0x9000)).isEqualTo(3);
+        assertThat(f.depth(0x9001)).isEqualTo(-1);
+        assertThat(f.depth(-1)).isEqualTo(-1);
+        assertThat(f.isTable(0x9000)).isTrue();
+        assertThat(f.isTable(0x9001)).isFalse();
+        assertThat(f.tables()).containsExactly(root, l3, 0x9000L);
+        f.markTable(-1, 0);
+        assertThat(f.isTable(-1)).isTrue();
+        assertThat(f.depth(-1)).isZero();
+        assertThat(f.tables()).containsExactly(root, l3, 0x9000L, -1L);
+    }
+
+    @Test
+    @DisplayName("the entry map takes every key, -1 (its free-slot marker) included, and grows past its first size")
+    void entryMapAnyKey() {
+        Forest.EntryMap m = new Forest.EntryMap();
+        TreeMap<Long, Long> model = new TreeMap<>();
+        Random r = new Random(5);
+        for (int i = 0; i < 500; i++) {
+            long k = r.nextInt(4) == 0 ? -1 - r.nextInt(3) : r.nextInt(300);
+            long v = r.nextLong();
+            m.put(k, v);
+            model.put(k, v);
+        }
+        assertThat(m.size()).isEqualTo(model.size());
+        long[] keys = m.sortedKeys();
+        List<Long> ks = new ArrayList<>();
+        for (long k : keys) {
+            ks.add(k);
+            assertThat(m.get(k)).isEqualTo(model.get(k));
+        }
+        assertThat(ks).containsExactlyElementsOf(model.keySet());
+        assertThat(m.get(100_000)).isZero();
+    }
+
+    @Test
     @DisplayName("an entry outside any table format is refused, not folded into another key")
     void outOfRangeKeysRefused() {
         Forest f = new Forest(PagingMode.LONG4, 0x1000);
