@@ -79,15 +79,41 @@ public final class FrameTable {
         return c;
     }
 
+    /**
+     * One range given by {@link #assignRange} whose frames are made only when first looked at (Xen's own 256 frames:
+     * most scenarios never read one). A null slot inside it stands for a fresh frame of {@link #lazyOwner}; its chunks
+     * exist from the start, so making a frame never moves chunks under an iteration.
+     */
+    private long lazyFirst;
+    private long lazyEnd;
+    private int lazyOwner;
+
+    private boolean lazy(long mfn) {
+        return mfn >= lazyFirst && mfn < lazyEnd;
+    }
+
     /** The frame's info, or null if nobody owns it. */
     public PageInfo get(long mfn) {
         PageInfo[] c = chunk(mfn);
-        return c == null ? null : c[(int) mfn & CHUNK_MASK];
+        if (c == null) {
+            return null;
+        }
+        int i = (int) mfn & CHUNK_MASK;
+        PageInfo p = c[i];
+        if (p == null && lazy(mfn)) {
+            p = new PageInfo(mfn, lazyOwner, this);   // the fresh frame assignRange gave; not a change
+            c[i] = p;
+        }
+        return p;
     }
 
     public int ownerOf(long mfn) {
-        PageInfo p = get(mfn);
-        return p == null ? NOBODY : p.owner();
+        PageInfo[] c = chunk(mfn);
+        PageInfo p = c == null ? null : c[(int) mfn & CHUNK_MASK];
+        if (p == null) {
+            return c != null && lazy(mfn) ? lazyOwner : NOBODY;
+        }
+        return p.owner();
     }
 
     /** Gives {@code mfn} to {@code owner} (a fresh frame: no references, no type), replacing any previous entry. */
@@ -95,7 +121,7 @@ public final class FrameTable {
         PageInfo[] c = chunkForWrite(mfn);
         int i = (int) mfn & CHUNK_MASK;
         PageInfo p = new PageInfo(mfn, owner, this);
-        if (c[i] == null) {
+        if (c[i] == null && !lazy(mfn)) {
             size++;
         }
         c[i] = p;
@@ -105,9 +131,30 @@ public final class FrameTable {
 
     /**
      * Gives each of the {@code count} frames from {@code first} on to {@code owner}, as {@link #assign} would one by
-     * one (fresh frames, previous entries replaced), filling whole chunks at a time.
+     * one (fresh frames, previous entries replaced). The table's first such range (up to 64 chunks) is lazy: its
+     * {@link PageInfo}s are made when first looked at ({@link #get}, {@link #all}), which no caller can tell apart.
      */
     public void assignRange(long first, long count, int owner) {
+        if (count <= 0) {
+            return;
+        }
+        if (lazyFirst == lazyEnd && count <= 64 * CHUNK) {
+            // The table's one lazy range: chunks made now, frames when first looked at.
+            for (long mfn = first; mfn < first + count; mfn++) {
+                PageInfo[] c = chunkForWrite(mfn);
+                int i = (int) mfn & CHUNK_MASK;
+                if (c[i] != null) {
+                    c[i] = null;
+                    size--;
+                }
+            }
+            lazyFirst = first;
+            lazyEnd = first + count;
+            lazyOwner = owner;
+            size += (int) count;
+            changed();
+            return;
+        }
         long mfn = first;
         long end = first + count;
         while (mfn < end) {
@@ -115,16 +162,14 @@ public final class FrameTable {
             int i = (int) mfn & CHUNK_MASK;
             int n = (int) Math.min(CHUNK - i, end - mfn);
             for (int k = 0; k < n; k++) {
-                if (c[i + k] == null) {
+                if (c[i + k] == null && !lazy(mfn + k)) {
                     size++;
                 }
                 c[i + k] = new PageInfo(mfn + k, owner, this);
             }
             mfn += n;
         }
-        if (count > 0) {
-            changed();
-        }
+        changed();
     }
 
     /** Number of frames someone owns. */
@@ -188,9 +233,14 @@ public final class FrameTable {
             next = null;
             while (chunk < chunkCount) {
                 PageInfo[] c = chunks[chunk];
+                long base = chunkKeys[chunk] << CHUNK_SHIFT;
                 while (++slot < CHUNK) {
-                    if (c[slot] != null) {
-                        next = c[slot];
+                    PageInfo p = c[slot];
+                    if (p == null && lazy(base + slot)) {
+                        p = get(base + slot);
+                    }
+                    if (p != null) {
+                        next = p;
                         return;
                     }
                 }
