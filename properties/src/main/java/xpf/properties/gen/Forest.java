@@ -6,7 +6,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SequencedMap;
-import java.util.TreeMap;
 import xpf.model.scenario.PteSpec;
 import xpf.model.x86.PagingMode;
 
@@ -23,11 +22,22 @@ public final class Forest {
     private final PagingMode mode;
     private final SequencedMap<String, Long> frames = new LinkedHashMap<>();
     private final Map<Long, String> names = new HashMap<>();
-    private final TreeMap<Long, TreeMap<Integer, Long>> entries = new TreeMap<>();
-    private final Map<Long, Integer> depthOf = new HashMap<>();
+    /** Every entry written: key {@code table << INDEX_BITS | index} (so key order is table, then index) -> value. */
+    private final EntryMap entries = new EntryMap();
+    /** Table frame -> depth + 1 (0: not a table). */
+    private final EntryMap depthOf = new EntryMap();
     private final List<Long> tablesInOrder = new ArrayList<>();
     private long next;
     private int tableCount;
+
+    /** "pt0", "pt1", ...: table names without a string concatenation per table. */
+    private static final String[] TABLE_NAMES = new String[64];
+
+    static {
+        for (int i = 0; i < TABLE_NAMES.length; i++) {
+            TABLE_NAMES[i] = "pt" + i;
+        }
+    }
 
     public Forest(PagingMode mode, long firstFrame) {
         this.mode = mode;
@@ -73,27 +83,31 @@ public final class Forest {
 
     /** A fresh table frame at {@code depth} (0 = root). */
     public long table(int depth) {
-        long f = frame("pt" + tableCount++);
-        depthOf.put(f, depth);
+        int n = tableCount++;
+        long f = frame(n < TABLE_NAMES.length ? TABLE_NAMES[n] : "pt" + n);
+        depthOf.put(f, depth + 1L);
         tablesInOrder.add(f);
         return f;
     }
 
     /** Records that {@code frame} is (also) used as a table at {@code depth}. */
     public void markTable(long frame, int depth) {
-        if (!depthOf.containsKey(frame)) {
-            tablesInOrder.add(frame);
+        if (depth < 0) {
+            throw new IllegalArgumentException("table depth " + depth);
         }
-        depthOf.putIfAbsent(frame, depth);
+        if (!isTable(frame)) {
+            tablesInOrder.add(frame);
+            depthOf.put(frame, depth + 1L);
+        }
     }
 
     public boolean isTable(long frame) {
-        return depthOf.containsKey(frame);
+        return depthOf.get(frame) != 0;
     }
 
     /** The depth a table was created at, or -1. */
     public int depth(long frame) {
-        return depthOf.getOrDefault(frame, -1);
+        return (int) depthOf.get(frame) - 1;
     }
 
     public List<Long> tables() {
@@ -101,13 +115,34 @@ public final class Forest {
     }
 
     public void set(long table, int index, long value) {
-        entries.computeIfAbsent(table, k -> new TreeMap<>()).put(index, value);
+        entries.put(key(table, index), value);
     }
 
     public long get(long table, int index) {
-        TreeMap<Integer, Long> t = entries.get(table);
-        Long v = t == null ? null : t.get(index);
-        return v == null ? 0 : v;
+        return entries.get(key(table, index));
+    }
+
+    /** The indexes written in {@code table}, ascending. */
+    public int[] indexesOf(long table) {
+        long[] keys = entries.sortedKeys();
+        int n = 0;
+        int[] out = new int[keys.length];
+        for (long k : keys) {
+            if (k >>> INDEX_BITS == table) {
+                out[n++] = (int) (k & ((1 << INDEX_BITS) - 1));
+            }
+        }
+        return java.util.Arrays.copyOf(out, n);
+    }
+
+    /** Entries per table of any mode fit in these bits (1024 4-byte entries at most). */
+    private static final int INDEX_BITS = 11;
+
+    private static long key(long table, int index) {
+        if (table < 0 || table >>> (63 - INDEX_BITS) != 0 || index < 0 || index >= 1 << INDEX_BITS) {
+            throw new IllegalArgumentException("no entry " + index + " of table " + table);
+        }
+        return table << INDEX_BITS | index;
     }
 
     /**
@@ -162,15 +197,119 @@ public final class Forest {
 
     /** The entries written, table by table in frame order, index order within a table. */
     public List<PteSpec> pageTables() {
-        List<PteSpec> out = new ArrayList<>();
-        entries.forEach((table, m) -> m.forEach((idx, v) -> out.add(new PteSpec(table, idx, v, null))));
+        long[] keys = entries.sortedKeys();
+        List<PteSpec> out = new ArrayList<>(keys.length);
+        for (long k : keys) {
+            out.add(new PteSpec(k >>> INDEX_BITS, (int) (k & ((1 << INDEX_BITS) - 1)), entries.get(k), null));
+        }
         return out;
     }
 
     /** Every (table, index) written, in emission order. */
     public List<long[]> slots() {
-        List<long[]> out = new ArrayList<>();
-        entries.forEach((table, m) -> m.forEach((idx, v) -> out.add(new long[] {table, idx})));
+        long[] keys = entries.sortedKeys();
+        List<long[]> out = new ArrayList<>(keys.length);
+        for (long k : keys) {
+            out.add(new long[] {k >>> INDEX_BITS, k & ((1 << INDEX_BITS) - 1)});
+        }
         return out;
+    }
+
+    /**
+     * A small open-addressing map from non-negative long keys to long values (absent reads as 0), for the forest's
+     * few dozen entries: no boxing and no tree per table. Order is imposed only when the entries are emitted
+     * ({@link #sortedKeys}).
+     */
+    static final class EntryMap {
+        private static final long EMPTY = -1;
+        private long[] keys = newKeys(64);
+        private long[] vals = new long[64];
+        private int size;
+
+        private static long[] newKeys(int n) {
+            long[] k = new long[n];
+            java.util.Arrays.fill(k, EMPTY);
+            return k;
+        }
+
+        private static int slot(long key, int mask) {
+            return (int) ((key * 0x9E3779B97F4A7C15L) >>> 40) & mask;
+        }
+
+        private int find(long key) {
+            int mask = keys.length - 1;
+            int i = slot(key, mask);
+            for (long k; (k = keys[i]) != EMPTY && k != key; ) {
+                i = (i + 1) & mask;
+            }
+            return i;
+        }
+
+        /** The key {@link #EMPTY} marks free slots, so its value lives here. */
+        private boolean hasEmptyKey;
+        private long emptyKeyValue;
+
+        long get(long key) {
+            if (key == EMPTY) {
+                return hasEmptyKey ? emptyKeyValue : 0;
+            }
+            int i = find(key);
+            return keys[i] == EMPTY ? 0 : vals[i];
+        }
+
+        void put(long key, long value) {
+            if (key == EMPTY) {
+                if (!hasEmptyKey) {
+                    hasEmptyKey = true;
+                    size++;
+                }
+                emptyKeyValue = value;
+                return;
+            }
+            int i = find(key);
+            if (keys[i] == EMPTY) {
+                keys[i] = key;
+                if (++size * 2 > keys.length) {
+                    vals[i] = value;
+                    grow();
+                    return;
+                }
+            }
+            vals[i] = value;
+        }
+
+        private void grow() {
+            long[] ok = keys;
+            long[] ov = vals;
+            keys = newKeys(ok.length * 2);
+            vals = new long[ok.length * 2];
+            for (int j = 0; j < ok.length; j++) {
+                if (ok[j] != EMPTY) {
+                    int i = find(ok[j]);
+                    keys[i] = ok[j];
+                    vals[i] = ov[j];
+                }
+            }
+        }
+
+        int size() {
+            return size;
+        }
+
+        /** The keys present, ascending. */
+        long[] sortedKeys() {
+            long[] out = new long[size];
+            int n = 0;
+            if (hasEmptyKey) {
+                out[n++] = EMPTY;
+            }
+            for (long k : keys) {
+                if (k != EMPTY) {
+                    out[n++] = k;
+                }
+            }
+            java.util.Arrays.sort(out);
+            return out;
+        }
     }
 }

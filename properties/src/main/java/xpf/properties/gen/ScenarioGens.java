@@ -22,6 +22,9 @@ public final class ScenarioGens {
     /** Step groups per scenario in the default run. */
     public static final int MAX_GROUPS = 10;
 
+    /** The swarm-profile generator (stateless: built once, not per try). */
+    private static final Gen<FaultProfile> PROFILES = FaultProfile.profiles();
+
     private ScenarioGens() {
     }
 
@@ -37,7 +40,7 @@ public final class ScenarioGens {
     public static Gen<Generated> scenarios(Family family, List<String> bugs, int maxGroups, boolean faultsOff) {
         return c -> {
             Draw d = new Draw(c);
-            FaultProfile drawn = c.draw("profile", FaultProfile.profiles());
+            FaultProfile drawn = c.draw("profile", PROFILES);
             FaultProfile prof = faultsOff ? drawn.faultsOff() : drawn;
             boolean recheck = d.p(0.02);
             DomainKind kind;
@@ -82,8 +85,13 @@ public final class ScenarioGens {
                                 .MmuextOp.Request(13, PvDomains.LDT_VA, 16)), 0x7ff0)), xpf.model.scenario.Knobs.NONE,
                         null, null, 0));
             }
-            groups.forEach(steps::addAll);
-            List<DomainSpec> specs = plans.stream().map(DomainPlan::spec).toList();
+            for (List<Step> g : groups) {
+                steps.addAll(g);
+            }
+            List<DomainSpec> specs = new ArrayList<>(plans.size());
+            for (DomainPlan p : plans) {
+                specs.add(p.spec());
+            }
             Scenario s = new Scenario(Scenario.FORMAT_VERSION, "prop-" + family.id(), "", List.of(), m, bugs, specs,
                     steps);
             return new Generated(family.id(), s, plans, prof, recheck);

@@ -282,7 +282,12 @@ public final class X86Domains {
             if (d.p(0.45)) {
                 long alt = f.table(0);
                 int entries = mode == PagingMode.PAE ? 4 : mode == PagingMode.LEGACY2 ? 1024 : 512;
-                for (int i = 0; i < entries; i++) {
+                // Only written entries can be non-zero: visiting them in index order draws what a scan of all
+                // `entries` slots would.
+                for (int i : f.indexesOf(root)) {
+                    if (i >= entries) {
+                        break;
+                    }
                     long e = f.get(root, i);
                     if (e != 0 && !d.p(0.15)) {
                         f.set(alt, i, e == ((root << 12) | (e & 0xFFF)) ? (alt << 12) | (e & 0xFFF) : e);

@@ -28,12 +28,23 @@ public final class InitialMemory {
 
     /** The domain's spare frames in its own frame space: right after its highest named frame. */
     public static Deque<Long> spareFrames(DomainSpec d) {
-        long next = d.frames().values().stream().mapToLong(Long::longValue).max().orElse(0x1000 - 1) + 1;
-        Deque<Long> out = new ArrayDeque<>();
+        long next = firstSpareFrame(d);
+        Deque<Long> out = new ArrayDeque<>(Math.max(d.spareFrames(), 1));
         for (int i = 0; i < d.spareFrames(); i++) {
             out.add(next + i);
         }
         return out;
+    }
+
+    /** The first spare frame: one above the highest named frame (0x1000 if there is none). */
+    public static long firstSpareFrame(DomainSpec d) {
+        long max = Long.MIN_VALUE;
+        boolean any = false;
+        for (long f : d.frames().values()) {
+            max = any ? Math.max(max, f) : f;
+            any = true;
+        }
+        return (any ? max : 0x1000 - 1) + 1;
     }
 
     /**

@@ -23,9 +23,7 @@ public final class Xen {
         this.machine = machine;
         this.profile = profile;
         this.bugs = new TreeSet<>(bugs);
-        for (long f = 0; f < XEN_FRAMES; f++) {
-            frames.assign(f, FrameTable.DOMID_XEN);
-        }
+        frames.assignRange(0, XEN_FRAMES, FrameTable.DOMID_XEN);
     }
 
     public Machine machine() {

@@ -168,7 +168,7 @@ public final class HvmDomain implements GuestDomain {
                 p2m.set(new P2mEntry(gfn, allocFrame(), P2mType.RAM_RW, null));
             }
         }
-        for (long gfn : InitialMemory.spareFrames(spec)) {
+        for (long gfn = InitialMemory.firstSpareFrame(spec), end = gfn + spec.spareFrames(); gfn < end; gfn++) {
             p2m.set(new P2mEntry(gfn, allocFrame(), P2mType.RAM_RW, null));
         }
         for (int i = 0; i < spec.devices().size(); i++) {

@@ -1,12 +1,22 @@
 package xpf.sim.xen.mm;
 
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Iterator;
 import java.util.List;
-import java.util.TreeMap;
+import java.util.NoSuchElementException;
 
 /**
  * Xen's frame table: a {@link PageInfo} per machine frame that belongs to someone. Frames never assigned have no
  * entry (owner "nobody"). Iteration is by frame number, so views are deterministic.
+ *
+ * <p>Storage is chunked like Xen's own {@code frame_table} array, but sparse: frames are grouped in chunks of
+ * {@value #CHUNK} consecutive frame numbers, each a {@code PageInfo[CHUNK]} (null = nobody's), and the chunks present
+ * are kept sorted by chunk number for a binary search and in-order iteration. A scenario's frames sit in a handful of
+ * dense ranges (Xen's 0x00..0xff, a PV domain's named and spare frames, an HVM domain's machine frames, MMIO), so
+ * there are few chunks: a lookup is a compare with the last chunk used (or a short binary search) and an array load,
+ * where the {@code TreeMap<Long, PageInfo>} this replaced boxed the key and walked a red-black tree; and a range of
+ * frames ({@link #assignRange}) is filled without a tree insertion per frame.
  */
 public final class FrameTable {
     /** {@code DOMID_XEN}: frames owned by Xen itself. */
@@ -16,24 +26,155 @@ public final class FrameTable {
     /** No owner. */
     public static final int NOBODY = -1;
 
-    private final TreeMap<Long, PageInfo> frames = new TreeMap<>();
+    private static final int CHUNK_SHIFT = 9;
+    /** Frames per chunk. */
+    static final int CHUNK = 1 << CHUNK_SHIFT;
+    private static final int CHUNK_MASK = CHUNK - 1;
+
+    /** Chunk numbers ({@code mfn >> CHUNK_SHIFT}, signed) of the chunks present, ascending; {@link #chunkCount} used. */
+    private long[] chunkKeys = new long[4];
+    private PageInfo[][] chunks = new PageInfo[4][];
+    private int chunkCount;
+    /** Frames assigned (entries present). */
+    private int size;
+    /** The chunk of the last lookup (a scenario touches one range at a time). */
+    private long lastKey = Long.MIN_VALUE;
+    private PageInfo[] lastChunk;
+
+    /** The chunk holding {@code mfn}, or null. */
+    private PageInfo[] chunk(long mfn) {
+        long key = mfn >> CHUNK_SHIFT;
+        if (key == lastKey) {
+            return lastChunk;
+        }
+        int i = Arrays.binarySearch(chunkKeys, 0, chunkCount, key);
+        if (i < 0) {
+            return null;
+        }
+        lastKey = key;
+        lastChunk = chunks[i];
+        return lastChunk;
+    }
+
+    /** The chunk holding {@code mfn}, created (empty) if absent. */
+    private PageInfo[] chunkForWrite(long mfn) {
+        PageInfo[] c = chunk(mfn);
+        if (c != null) {
+            return c;
+        }
+        long key = mfn >> CHUNK_SHIFT;
+        int at = -(Arrays.binarySearch(chunkKeys, 0, chunkCount, key) + 1);
+        if (chunkCount == chunkKeys.length) {
+            chunkKeys = Arrays.copyOf(chunkKeys, chunkCount * 2);
+            chunks = Arrays.copyOf(chunks, chunkCount * 2);
+        }
+        System.arraycopy(chunkKeys, at, chunkKeys, at + 1, chunkCount - at);
+        System.arraycopy(chunks, at, chunks, at + 1, chunkCount - at);
+        c = new PageInfo[CHUNK];
+        chunkKeys[at] = key;
+        chunks[at] = c;
+        chunkCount++;
+        lastKey = key;
+        lastChunk = c;
+        return c;
+    }
+
+    /**
+     * One range given by {@link #assignRange} whose frames are made only when first looked at (Xen's own 256 frames:
+     * most scenarios never read one). A null slot inside it stands for a fresh frame of {@link #lazyOwner}; its chunks
+     * exist from the start, so making a frame never moves chunks under an iteration.
+     */
+    private long lazyFirst;
+    private long lazyEnd;
+    private int lazyOwner;
+
+    private boolean lazy(long mfn) {
+        return mfn >= lazyFirst && mfn < lazyEnd;
+    }
 
     /** The frame's info, or null if nobody owns it. */
     public PageInfo get(long mfn) {
-        return frames.get(mfn);
+        PageInfo[] c = chunk(mfn);
+        if (c == null) {
+            return null;
+        }
+        int i = (int) mfn & CHUNK_MASK;
+        PageInfo p = c[i];
+        if (p == null && lazy(mfn)) {
+            p = new PageInfo(mfn, lazyOwner, this);   // the fresh frame assignRange gave; not a change
+            c[i] = p;
+        }
+        return p;
     }
 
     public int ownerOf(long mfn) {
-        PageInfo p = frames.get(mfn);
-        return p == null ? NOBODY : p.owner();
+        PageInfo[] c = chunk(mfn);
+        PageInfo p = c == null ? null : c[(int) mfn & CHUNK_MASK];
+        if (p == null) {
+            return c != null && lazy(mfn) ? lazyOwner : NOBODY;
+        }
+        return p.owner();
     }
 
-    /** Gives {@code mfn} to {@code owner} (a fresh frame: no references, no type). */
+    /** Gives {@code mfn} to {@code owner} (a fresh frame: no references, no type), replacing any previous entry. */
     public PageInfo assign(long mfn, int owner) {
+        PageInfo[] c = chunkForWrite(mfn);
+        int i = (int) mfn & CHUNK_MASK;
         PageInfo p = new PageInfo(mfn, owner, this);
-        frames.put(mfn, p);
+        if (c[i] == null && !lazy(mfn)) {
+            size++;
+        }
+        c[i] = p;
         changed();
         return p;
+    }
+
+    /**
+     * Gives each of the {@code count} frames from {@code first} on to {@code owner}, as {@link #assign} would one by
+     * one (fresh frames, previous entries replaced). The table's first such range (up to 64 chunks) is lazy: its
+     * {@link PageInfo}s are made when first looked at ({@link #get}, {@link #all}), which no caller can tell apart.
+     */
+    public void assignRange(long first, long count, int owner) {
+        if (count <= 0) {
+            return;
+        }
+        if (lazyFirst == lazyEnd && count <= 64 * CHUNK) {
+            // The table's one lazy range: chunks made now, frames when first looked at.
+            for (long mfn = first; mfn < first + count; mfn++) {
+                PageInfo[] c = chunkForWrite(mfn);
+                int i = (int) mfn & CHUNK_MASK;
+                if (c[i] != null) {
+                    c[i] = null;
+                    size--;
+                }
+            }
+            lazyFirst = first;
+            lazyEnd = first + count;
+            lazyOwner = owner;
+            size += (int) count;
+            changed();
+            return;
+        }
+        long mfn = first;
+        long end = first + count;
+        while (mfn < end) {
+            PageInfo[] c = chunkForWrite(mfn);
+            int i = (int) mfn & CHUNK_MASK;
+            int n = (int) Math.min(CHUNK - i, end - mfn);
+            for (int k = 0; k < n; k++) {
+                if (c[i + k] == null && !lazy(mfn + k)) {
+                    size++;
+                }
+                c[i + k] = new PageInfo(mfn + k, owner, this);
+            }
+            mfn += n;
+        }
+        changed();
+    }
+
+    /** Number of frames someone owns. */
+    public int size() {
+        return size;
     }
 
     /** Bumped by every change to the table or to one of its frames ({@link PageInfo}'s setters call it). */
@@ -67,14 +208,60 @@ public final class FrameTable {
     }
 
     public List<PageInfo.Snapshot> snapshot() {
-        List<PageInfo.Snapshot> out = new ArrayList<>(frames.size());
-        for (PageInfo p : frames.values()) {
+        List<PageInfo.Snapshot> out = new ArrayList<>(size);
+        for (PageInfo p : all()) {
             out.add(p.snapshot());
         }
         return out;
     }
 
+    /** Every owned frame, by frame number. */
     public Iterable<PageInfo> all() {
-        return frames.values();
+        return FrameIterator::new;
+    }
+
+    private final class FrameIterator implements Iterator<PageInfo> {
+        private int chunk;
+        private int slot = -1;
+        private PageInfo next;
+
+        FrameIterator() {
+            advance();
+        }
+
+        private void advance() {
+            next = null;
+            while (chunk < chunkCount) {
+                PageInfo[] c = chunks[chunk];
+                long base = chunkKeys[chunk] << CHUNK_SHIFT;
+                while (++slot < CHUNK) {
+                    PageInfo p = c[slot];
+                    if (p == null && lazy(base + slot)) {
+                        p = get(base + slot);
+                    }
+                    if (p != null) {
+                        next = p;
+                        return;
+                    }
+                }
+                chunk++;
+                slot = -1;
+            }
+        }
+
+        @Override
+        public boolean hasNext() {
+            return next != null;
+        }
+
+        @Override
+        public PageInfo next() {
+            if (next == null) {
+                throw new NoSuchElementException();
+            }
+            PageInfo p = next;
+            advance();
+            return p;
+        }
     }
 }
