@@ -28,10 +28,18 @@ public final class FrozenSortedMap<K, V> extends AbstractMap<K, V> implements So
     /** {@code source} itself when it is already frozen, else a frozen copy of it. */
     @SuppressWarnings("unchecked")
     public static <K, V> SortedMap<K, V> copyOf(SortedMap<K, ? extends V> source) {
-        if (source instanceof FrozenSortedMap<?, ?> f) {
-            return (SortedMap<K, V>) f;
+        if (isFrozen(source)) {
+            return (SortedMap<K, V>) source;
         }
         return new FrozenSortedMap<>(new TreeMap<>(source));
+    }
+
+    /**
+     * Whether {@code m} never changes: a frozen map, or a memory snapshot ({@link xpf.model.x86.MemoryWords}, which
+     * its producer never writes again).
+     */
+    public static boolean isFrozen(Object m) {
+        return m instanceof FrozenSortedMap<?, ?> || m instanceof xpf.model.x86.MemoryWords;
     }
 
     /**

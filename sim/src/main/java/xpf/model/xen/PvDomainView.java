@@ -135,10 +135,10 @@ public record PvDomainView(String domain, MachineSpec machine, boolean alive, in
     }
 
     public PvDomainView {
-        vmAssist = Collections.unmodifiableSet(new TreeSet<>(vmAssist));
-        dirtyFrames = Collections.unmodifiableSortedSet(new TreeSet<>(dirtyFrames));
-        iomemFrames = Collections.unmodifiableSortedSet(new TreeSet<>(iomemFrames));
-        mmioRoFrames = Collections.unmodifiableSortedSet(new TreeSet<>(mmioRoFrames));
+        vmAssist = FrozenSortedSet.copyOf(vmAssist);
+        dirtyFrames = FrozenSortedSet.copyOf(dirtyFrames);
+        iomemFrames = FrozenSortedSet.copyOf(iomemFrames);
+        mmioRoFrames = FrozenSortedSet.copyOf(mmioRoFrames);
         // Frozen maps are shared, not copied: the frame table is the same for every view taken while it is unchanged.
         frames = FrozenSortedMap.copyOf(frames);
         memory = FrozenSortedMap.copyOf(memory);

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.SortedMap;
 import xpf.model.scenario.TrapInfoSpec;
+import xpf.model.xen.FrozenSortedSet;
 import xpf.model.xen.PvDomainView.FrameType;
 import xpf.sim.scenario.DomainViews;
 import xpf.sim.xen.mm.PageInfo;
@@ -41,9 +42,9 @@ public final class PvDomainViews {
                     DomainViews.psc(pv.mmu)));
         }
         return new xpf.model.xen.PvDomainView(v.name(), d.machine().spec(), v.alive(), v.domid(), v.kind(),
-                v.hardwareDomain(), new java.util.TreeSet<>(v.vmAssist()), v.crashReason(), d.xen().panicReason(),
-                v.logDirty(), new java.util.TreeSet<>(v.dirtyFrames()), new java.util.TreeSet<>(v.iomemCaps()),
-                new java.util.TreeSet<>(v.mmioRoFrames()), d.eventCallback(), frames,
+                v.hardwareDomain(), FrozenSortedSet.copyOf(v.vmAssist()), v.crashReason(), d.xen().panicReason(),
+                v.logDirty(), FrozenSortedSet.copyOf(v.dirtyFrames()), FrozenSortedSet.copyOf(v.iomemCaps()),
+                FrozenSortedSet.copyOf(v.mmioRoFrames()), d.eventCallback(), frames,
                 d.machine().memory().snapshotWords(), vcpus);
     }
 
