@@ -56,12 +56,20 @@ public final class PvDomainViews {
      * view taken while no frame changed: the table memoises it per version (a frozen map, shared by those views).
      */
     private static SortedMap<Long, xpf.model.xen.PvDomainView.Frame> frames(xpf.sim.xen.mm.FrameTable table) {
-        return xpf.model.xen.FrozenSortedMap.build(frames -> {
-            for (PageInfo p : table.all()) {
-                frames.put(p.mfn(), new xpf.model.xen.PvDomainView.Frame(p.mfn(), p.owner(), p.count(),
-                        type(p.type()), p.typeCount(), p.validated(), p.pinned(), p.linearPtCount(), p.paeXenL2()));
+        // The table iterates by frame number: fill two arrays in that order (no tree to build).
+        long[] mfns = new long[64];
+        xpf.model.xen.PvDomainView.Frame[] fs = new xpf.model.xen.PvDomainView.Frame[64];
+        int n = 0;
+        for (PageInfo p : table.all()) {
+            if (n == mfns.length) {
+                mfns = java.util.Arrays.copyOf(mfns, 2 * n);
+                fs = java.util.Arrays.copyOf(fs, 2 * n);
             }
-        });
+            mfns[n] = p.mfn();
+            fs[n++] = new xpf.model.xen.PvDomainView.Frame(p.mfn(), p.owner(), p.count(), type(p.type()),
+                    p.typeCount(), p.validated(), p.pinned(), p.linearPtCount(), p.paeXenL2());
+        }
+        return xpf.model.xen.FrozenSortedMap.ofSorted(mfns, fs, n);
     }
 
     /** The view's unit for {@code arch.pv.iopl} is EFLAGS position; a plain level 1..3 is shifted there. */
