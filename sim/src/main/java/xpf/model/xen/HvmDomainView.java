@@ -7,8 +7,6 @@ import java.util.Map;
 import java.util.SequencedMap;
 import java.util.SortedMap;
 import java.util.SortedSet;
-import java.util.TreeMap;
-import java.util.TreeSet;
 import xpf.model.scenario.DomainKind;
 import xpf.model.scenario.HvmPaging;
 import xpf.model.scenario.IdtSpec;
@@ -133,8 +131,8 @@ public record HvmDomainView(String domain, MachineSpec machine, boolean alive, D
             SequencedMap<String, Long> xen) {
         public Vcpu {
             pdpte = List.copyOf(pdpte);
-            arch = Collections.unmodifiableSequencedMap(new LinkedHashMap<>(arch));
-            xen = Collections.unmodifiableSequencedMap(new LinkedHashMap<>(xen));
+            arch = FrozenSequencedMap.copyOf(arch);
+            xen = FrozenSequencedMap.copyOf(xen);
         }
 
         /** A field of Xen's software state by name, 0 if absent. */

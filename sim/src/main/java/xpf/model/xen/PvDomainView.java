@@ -1,12 +1,9 @@
 package xpf.model.xen;
 
-import java.util.Collections;
 import java.util.List;
 import java.util.Set;
 import java.util.SortedMap;
 import java.util.SortedSet;
-import java.util.TreeMap;
-import java.util.TreeSet;
 import xpf.model.scenario.DomainKind;
 import xpf.model.scenario.MachineSpec;
 import xpf.model.scenario.TrapInfoSpec;

@@ -162,4 +162,35 @@ class FrozenCollectionsTest {
             assertThat(f).as("a copy, not a view of the source").isEqualTo(want);
         }
     }
+
+    @Test
+    void frozenSequencedMapsBehaveLikeUnmodifiableLinkedHashMaps() {
+        Random r = new Random(29);
+        for (int i = 0; i < 100; i++) {
+            java.util.LinkedHashMap<String, Long> m = new java.util.LinkedHashMap<>();
+            for (int j = r.nextInt(12); j > 0; j--) {
+                m.put("f" + r.nextInt(20), r.nextLong());
+            }
+            java.util.SequencedMap<String, Long> want = Collections.unmodifiableSequencedMap(
+                    new java.util.LinkedHashMap<>(m));
+            java.util.SequencedMap<String, Long> copied = FrozenSequencedMap.copyOf(m);
+            java.util.SequencedMap<String, Long> adopted = FrozenSequencedMap.adopt(new java.util.LinkedHashMap<>(m));
+            for (java.util.SequencedMap<String, Long> got : List.of(copied, adopted)) {
+                assertThat(new ArrayList<>(got.entrySet())).isEqualTo(new ArrayList<>(want.entrySet()));
+                assertThat(new ArrayList<>(got.reversed().keySet())).isEqualTo(new ArrayList<>(want.reversed()
+                        .keySet()));
+                assertThat(got).isEqualTo(want);
+                assertThat(want).isEqualTo(got);
+                assertThat(got.hashCode()).isEqualTo(want.hashCode());
+                assertThat(got.toString()).isEqualTo(want.toString());
+                assertThat(got.firstEntry()).isEqualTo(want.firstEntry());
+                assertThat(got.get("f3")).isEqualTo(want.get("f3"));
+                assertThat(FrozenSequencedMap.copyOf(got)).isSameAs(got);
+                assertThatThrownBy(() -> got.put("x", 1L)).isInstanceOf(UnsupportedOperationException.class);
+                assertThatThrownBy(got::clear).isInstanceOf(UnsupportedOperationException.class);
+            }
+            m.put("later", 1L);
+            assertThat(copied).as("a copy, not a view of the source").isEqualTo(want);
+        }
+    }
 }

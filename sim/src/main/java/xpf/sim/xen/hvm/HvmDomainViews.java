@@ -7,6 +7,7 @@ import java.util.Set;
 import java.util.SortedMap;
 import java.util.SortedSet;
 import java.util.TreeMap;
+import xpf.model.xen.FrozenSequencedMap;
 import xpf.model.xen.FrozenSortedMap;
 import xpf.model.xen.FrozenSortedSet;
 import xpf.model.scenario.Outcome;
@@ -69,7 +70,7 @@ public final class HvmDomainViews {
                 xen.putAll(d.shadow().fastEmulationState(i));
             }
             vcpus.add(new HvmDomainView.Vcpu(i, c.mode, c.controls, c.cpl, c.rip, c.rsp, c.rflags, c.cs, c.ss, pdpte,
-                    c.guestCr2, c.idt, c.arch.fields(), xen));
+                    c.guestCr2, c.idt, FrozenSequencedMap.adopt(c.arch.fields()), FrozenSequencedMap.adopt(xen)));
         }
         XenProfile profile = d.xen().profile();
         assert profile == d.xen().machine().spec().xen();

@@ -21,7 +21,7 @@ public final class PvDomainViews {
     }
 
     public static xpf.model.xen.PvDomainView of(PvDomain d) {
-        PvDomainView v = d.view();
+        PvDomainView v = d.view(false); // the frames come from the whole table below
         SortedMap<Long, xpf.model.xen.PvDomainView.Frame> frames = d.frameTable().memo(FRAMES, PvDomainViews::frames);
         List<xpf.model.xen.PvDomainView.Vcpu> vcpus = new ArrayList<>();
         for (PvDomainView.Vcpu c : v.vcpus()) {
