@@ -13,6 +13,9 @@ public record WalkCase(CpuConfig cpu, PagingControls controls, SortedMap<Long, L
         if (cpu == null || controls == null || access == null) {
             throw new IllegalArgumentException("cpu, controls and access are required");
         }
-        memory = Collections.unmodifiableSortedMap(new TreeMap<>(memory == null ? new TreeMap<>() : memory));
+        // A memory snapshot never changes (and reads faster than a copy of it would): shared, not copied.
+        if (!(memory instanceof MemoryWords)) {
+            memory = Collections.unmodifiableSortedMap(new TreeMap<>(memory == null ? new TreeMap<>() : memory));
+        }
     }
 }

@@ -1,9 +1,7 @@
 package xpf.model.xen;
 
-import java.util.Collections;
 import java.util.List;
 import java.util.SortedMap;
-import java.util.TreeMap;
 import xpf.model.scenario.IdtSpec;
 import xpf.model.scenario.MachineSpec;
 import xpf.model.x86.PagingControls;
@@ -40,7 +38,8 @@ public record BareDomainView(String domain, MachineSpec machine, boolean alive, 
     }
 
     public BareDomainView {
-        memory = Collections.unmodifiableSortedMap(new TreeMap<>(memory));
+        // A memory snapshot (MemoryWords) is immutable already: shared, not copied.
+        memory = FrozenSortedMap.copyOf(memory);
         vcpus = List.copyOf(vcpus);
     }
 }

@@ -4,6 +4,7 @@ import java.util.AbstractMap;
 import java.util.Collections;
 import java.util.Comparator;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.SortedMap;
 import java.util.TreeMap;
@@ -25,13 +26,42 @@ public final class FrozenSortedMap<K, V> extends AbstractMap<K, V> implements So
         this.map = Collections.unmodifiableSortedMap(owned);
     }
 
+    private FrozenSortedMap(SortedMap<K, V> readOnly, boolean unused) {
+        this.map = readOnly;
+    }
+
+    /**
+     * A frozen map of the first {@code n} entries of two arrays, without a tree: {@code keys} ascending and distinct,
+     * {@code values} non-null. Takes both arrays over (the caller must not write them again). Same behaviour as the
+     * tree-backed maps; cheaper to build for a map rebuilt often from a source already in key order.
+     */
+    public static <V> SortedMap<Long, V> ofSorted(long[] keys, V[] values, int n) {
+        for (int i = 1; i < n; i++) {
+            if (keys[i - 1] >= keys[i]) {
+                throw new IllegalArgumentException("keys not ascending at " + i);
+            }
+        }
+        for (int i = 0; i < n; i++) {
+            Objects.requireNonNull(values[i]);
+        }
+        return new FrozenSortedMap<>(new LongArrayMap<>(keys, values, n), true);
+    }
+
     /** {@code source} itself when it is already frozen, else a frozen copy of it. */
     @SuppressWarnings("unchecked")
     public static <K, V> SortedMap<K, V> copyOf(SortedMap<K, ? extends V> source) {
-        if (source instanceof FrozenSortedMap<?, ?> f) {
-            return (SortedMap<K, V>) f;
+        if (isFrozen(source)) {
+            return (SortedMap<K, V>) source;
         }
         return new FrozenSortedMap<>(new TreeMap<>(source));
+    }
+
+    /**
+     * Whether {@code m} never changes: a frozen map, or a memory snapshot ({@link xpf.model.x86.MemoryWords}, which
+     * its producer never writes again).
+     */
+    public static boolean isFrozen(Object m) {
+        return m instanceof FrozenSortedMap<?, ?> || m instanceof xpf.model.x86.MemoryWords;
     }
 
     /**

@@ -7,8 +7,6 @@ import java.util.Map;
 import java.util.SequencedMap;
 import java.util.SortedMap;
 import java.util.SortedSet;
-import java.util.TreeMap;
-import java.util.TreeSet;
 import xpf.model.scenario.DomainKind;
 import xpf.model.scenario.HvmPaging;
 import xpf.model.scenario.IdtSpec;
@@ -44,23 +42,43 @@ public record HvmDomainView(String domain, MachineSpec machine, boolean alive, D
         implements DomainView {
 
     public HvmDomainView {
-        params = Collections.unmodifiableSortedMap(new TreeMap<>(params));
-        host = Collections.unmodifiableSortedMap(new TreeMap<>(host));
+        // Frozen maps and sets (and memory snapshots) never change: they are shared, everything else is copied.
+        params = FrozenSortedMap.copyOf(params);
+        host = FrozenSortedMap.copyOf(host);
         p2m = List.copyOf(p2m);
-        dirtyGfns = Collections.unmodifiableSortedSet(new TreeSet<>(dirtyGfns));
-        memory = Collections.unmodifiableSortedMap(new TreeMap<>(memory));
-        TreeMap<Long, SortedMap<Long, Shadow>> sh = new TreeMap<>();
-        for (Map.Entry<Long, SortedMap<Long, Shadow>> e : shadows.entrySet()) {
-            sh.put(e.getKey(), Collections.unmodifiableSortedMap(new TreeMap<>(e.getValue())));
+        dirtyGfns = FrozenSortedSet.copyOf(dirtyGfns);
+        memory = FrozenSortedMap.copyOf(memory);
+        if (!frozenValues(shadows)) {
+            SortedMap<Long, SortedMap<Long, Shadow>> given = shadows;
+            shadows = FrozenSortedMap.build(sh -> {
+                for (Map.Entry<Long, SortedMap<Long, Shadow>> e : given.entrySet()) {
+                    sh.put(e.getKey(), FrozenSortedMap.copyOf(e.getValue()));
+                }
+            });
         }
-        shadows = Collections.unmodifiableSortedMap(sh);
-        TreeMap<Long, SortedSet<Integer>> pt = new TreeMap<>();
-        for (Map.Entry<Long, SortedSet<Integer>> e : pageTables.entrySet()) {
-            pt.put(e.getKey(), Collections.unmodifiableSortedSet(new TreeSet<>(e.getValue())));
+        if (!frozenValues(pageTables)) {
+            SortedMap<Long, SortedSet<Integer>> given = pageTables;
+            pageTables = FrozenSortedMap.build(pt -> {
+                for (Map.Entry<Long, SortedSet<Integer>> e : given.entrySet()) {
+                    pt.put(e.getKey(), FrozenSortedSet.copyOf(e.getValue()));
+                }
+            });
         }
-        pageTables = Collections.unmodifiableSortedMap(pt);
         devices = List.copyOf(devices);
         vcpus = List.copyOf(vcpus);
+    }
+
+    /** Whether {@code m} is frozen and so is every value of it (a frozen map or set). */
+    private static boolean frozenValues(SortedMap<Long, ?> m) {
+        if (!FrozenSortedMap.isFrozen(m)) {
+            return false;
+        }
+        for (Object v : m.values()) {
+            if (!FrozenSortedMap.isFrozen(v) && !(v instanceof FrozenSortedSet<?>)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** The terminal outcome of a domain that stopped: its class and its fields (as {@code Outcome.fields()}). */
@@ -93,7 +111,7 @@ public record HvmDomainView(String domain, MachineSpec machine, boolean alive, D
     /** One emulated MMIO device: name, model ({@code regs}, {@code counter}, {@code uart}, ...), gfn, registers. */
     public record Device(String name, String model, long gfn, SortedMap<Integer, Long> registers) {
         public Device {
-            registers = Collections.unmodifiableSortedMap(new TreeMap<>(registers));
+            registers = FrozenSortedMap.copyOf(registers);
         }
     }
 
@@ -113,8 +131,8 @@ public record HvmDomainView(String domain, MachineSpec machine, boolean alive, D
             SequencedMap<String, Long> xen) {
         public Vcpu {
             pdpte = List.copyOf(pdpte);
-            arch = Collections.unmodifiableSequencedMap(new LinkedHashMap<>(arch));
-            xen = Collections.unmodifiableSequencedMap(new LinkedHashMap<>(xen));
+            arch = FrozenSequencedMap.copyOf(arch);
+            xen = FrozenSequencedMap.copyOf(xen);
         }
 
         /** A field of Xen's software state by name, 0 if absent. */

@@ -1,12 +1,9 @@
 package xpf.model.xen;
 
-import java.util.Collections;
 import java.util.List;
 import java.util.Set;
 import java.util.SortedMap;
 import java.util.SortedSet;
-import java.util.TreeMap;
-import java.util.TreeSet;
 import xpf.model.scenario.DomainKind;
 import xpf.model.scenario.MachineSpec;
 import xpf.model.scenario.TrapInfoSpec;
@@ -135,10 +132,10 @@ public record PvDomainView(String domain, MachineSpec machine, boolean alive, in
     }
 
     public PvDomainView {
-        vmAssist = Collections.unmodifiableSet(new TreeSet<>(vmAssist));
-        dirtyFrames = Collections.unmodifiableSortedSet(new TreeSet<>(dirtyFrames));
-        iomemFrames = Collections.unmodifiableSortedSet(new TreeSet<>(iomemFrames));
-        mmioRoFrames = Collections.unmodifiableSortedSet(new TreeSet<>(mmioRoFrames));
+        vmAssist = FrozenSortedSet.copyOf(vmAssist);
+        dirtyFrames = FrozenSortedSet.copyOf(dirtyFrames);
+        iomemFrames = FrozenSortedSet.copyOf(iomemFrames);
+        mmioRoFrames = FrozenSortedSet.copyOf(mmioRoFrames);
         // Frozen maps are shared, not copied: the frame table is the same for every view taken while it is unchanged.
         frames = FrozenSortedMap.copyOf(frames);
         memory = FrozenSortedMap.copyOf(memory);

@@ -1,8 +1,8 @@
 package xpf.sim.x86;
 
 import java.util.SortedMap;
-import java.util.TreeMap;
 import java.util.function.LongConsumer;
+import xpf.model.x86.MemoryWords;
 
 /**
  * Sparse, little-endian physical memory: every location reads as zero until written.
@@ -14,10 +14,18 @@ import java.util.function.LongConsumer;
  * probe loop (the word-keyed hash table this replaced cost a hash and a probe per level). Frames are never removed
  * ({@link #clearFrame} zeroes in place), so a cached frame stays valid. Iteration order never leaks into results:
  * {@link #snapshotWords()} returns a sorted map.
+ *
+ * <p>Snapshots are copy-on-write: {@link #snapshotWords()} shares the frame arrays with the snapshot and from then on
+ * treats them as read-only; the next write into such a frame copies it first. A frame array carries one word past its
+ * 512 words of memory, the {@link #epoch} in which it was allocated or copied: taking a snapshot starts a new epoch, so
+ * every frame becomes shared at once, and a write copies exactly the frames of an older epoch. Reads do not look at
+ * the epoch at all.
  */
 public final class PhysicalMemory {
     private static final long NO_FRAME = -1L;
     private static final int WORDS = 512;
+    /** Index of the epoch word in a frame array (past the frame's 512 words). */
+    private static final int EPOCH = WORDS;
     /** Direct-mapped frame cache size (a power of two): a walk's four tables are often consecutive frames. */
     private static final int CACHED = 8;
 
@@ -28,6 +36,13 @@ public final class PhysicalMemory {
     private final long[] cachePfn = new long[CACHED];
     private final long[][] cacheFrame = new long[CACHED][];
     private LongConsumer writeObserver;
+    /** Frames whose {@link #EPOCH} word equals this may be written in place; older ones are in a snapshot. */
+    private long epoch = 1;
+    /** The last snapshot, while nothing changed since (null otherwise). */
+    private MemoryWords snapshot;
+    /** The table's slots holding frames, by ascending frame base address (null when frames were added since). */
+    private int[] sortedSlots;
+    private long[] sortedBases;
 
     public PhysicalMemory() {
         java.util.Arrays.fill(keys, NO_FRAME);
@@ -42,6 +57,7 @@ public final class PhysicalMemory {
         for (int i = 0; i < frames.length; i++) {
             if (frames[i] != null) {
                 c.frames[i] = frames[i].clone();
+                c.frames[i][EPOCH] = c.epoch;
             }
         }
         c.size = size;
@@ -86,18 +102,28 @@ public final class PhysicalMemory {
         return f;
     }
 
-    /** The words of frame {@code pfn}, allocated (zeroed) if absent. */
-    private long[] frameForWrite(long pfn) {
-        long[] f = frame(pfn);
-        if (f != null) {
+    /**
+     * The words of frame {@code pfn} for writing ({@code f} is its current array or null): allocated (zeroed) if
+     * absent, copied first if a snapshot shares it.
+     */
+    private long[] frameForWrite(long pfn, long[] f) {
+        if (f != null && f[EPOCH] == epoch) {
             return f;
         }
-        f = new long[WORDS];
         int i = find(pfn);
-        keys[i] = pfn;
-        frames[i] = f;
-        if (++size * 2 > keys.length) {
-            grow();
+        if (f != null) {
+            f = f.clone();
+            f[EPOCH] = epoch;
+            frames[i] = f;
+        } else {
+            f = new long[WORDS + 1];
+            f[EPOCH] = epoch;
+            keys[i] = pfn;
+            frames[i] = f;
+            sortedSlots = null;
+            if (++size * 2 > keys.length) {
+                grow();
+            }
         }
         int c = (int) pfn & (CACHED - 1);
         cachePfn[c] = pfn;
@@ -106,6 +132,7 @@ public final class PhysicalMemory {
     }
 
     private void grow() {
+        sortedSlots = null;
         long[] oldKeys = keys;
         long[][] oldFrames = frames;
         keys = new long[oldKeys.length * 2];
@@ -129,9 +156,14 @@ public final class PhysicalMemory {
     /** Writes the aligned 8-byte word containing {@code pa}. */
     public void writeWord(long pa, long value) {
         long pfn = pa >>> 12;
-        long[] f = value == 0 ? frame(pfn) : frameForWrite(pfn);
-        if (f != null) {
-            f[(int) (pa >>> 3) & (WORDS - 1)] = value;
+        int w = (int) (pa >>> 3) & (WORDS - 1);
+        long[] f = frame(pfn);
+        if (f == null ? value != 0 : f[w] != value) {
+            if (f == null || f[EPOCH] != epoch) {
+                f = frameForWrite(pfn, f);
+            }
+            f[w] = value;
+            snapshot = null;
         }
         if (writeObserver != null) {
             writeObserver.accept(pa & ~7L);
@@ -202,22 +234,42 @@ public final class PhysicalMemory {
         }
     }
 
-    /** Every non-zero 8-byte word, by physical address (a deterministic view for traces and diffs). */
+    /**
+     * Every non-zero 8-byte word, by physical address (a deterministic view for traces and diffs): an immutable
+     * snapshot that later writes do not change. It shares the frames (copy-on-write, see the class comment), so it
+     * costs a pass over the frame table, not a copy of memory; while nothing is written the same snapshot is returned.
+     */
     public SortedMap<Long, Long> snapshotWords() {
-        TreeMap<Long, Long> out = new TreeMap<>();
-        for (int j = 0; j < keys.length; j++) {
-            long[] f = frames[j];
-            if (f == null) {
-                continue;
-            }
-            long base = keys[j] << 12;
-            for (int w = 0; w < WORDS; w++) {
-                if (f[w] != 0) {
-                    out.put(base + 8L * w, f[w]);
+        MemoryWords s = snapshot;
+        if (s != null) {
+            return s;
+        }
+        if (sortedSlots == null) {
+            // Frame base addresses in signed order (as Long keys sort); a base shifted back is its frame number.
+            long[] bases = new long[size];
+            int n = 0;
+            for (int j = 0; j < keys.length; j++) {
+                if (keys[j] != NO_FRAME) {
+                    bases[n++] = keys[j] << 12;
                 }
             }
+            java.util.Arrays.sort(bases);
+            int[] slots = new int[n];
+            for (int a = 0; a < n; a++) {
+                slots[a] = find(bases[a] >>> 12);
+            }
+            sortedSlots = slots;
+            sortedBases = bases;
         }
-        return out;
+        long[][] fs = new long[sortedSlots.length][];
+        for (int a = 0; a < fs.length; a++) {
+            fs[a] = frames[sortedSlots[a]];
+        }
+        // From here on every frame belongs to the snapshot: the next write into one copies it.
+        epoch++;
+        s = MemoryWords.sharing(sortedBases, fs);
+        snapshot = s;
+        return s;
     }
 
     private static void checkSize(int size) {

@@ -112,4 +112,103 @@ class PhysicalMemoryTest {
         m.writeWord(0x0, 0);
         assertThat(m.snapshotWords()).containsOnlyKeys(0x10008L, far + 0xFF8);
     }
+
+    /**
+     * The word-by-word snapshot this replaced: every non-zero word into a tree (what {@code snapshotWords} returned
+     * before snapshots became copy-on-write frame sets).
+     */
+    private static java.util.SortedMap<Long, Long> treeSnapshot(java.util.Map<Long, Long> model) {
+        java.util.TreeMap<Long, Long> out = new java.util.TreeMap<>();
+        model.forEach((a, v) -> {
+            if (v != 0) {
+                out.put(a, v);
+            }
+        });
+        return out;
+    }
+
+    @Test
+    void snapshotsDoNotChangeWhenMemoryIsWrittenAfterThem() {
+        PhysicalMemory m = new PhysicalMemory();
+        m.writeWord(0x1000, 1);
+        m.writeWord(0x1008, 2);
+        m.writeWord(0x5000, 3);
+        java.util.SortedMap<Long, Long> before = m.snapshotWords();
+        assertThat(m.snapshotWords()).as("nothing written: the same snapshot").isSameAs(before);
+        m.writeWord(0x1000, 10); // a shared frame: copied before the write
+        m.writeWord(0x1008, 0);
+        m.clearFrame(5);
+        m.writeWord(0x9000, 4); // a new frame
+        m.write(0x1010, 2, 0xBEEF);
+        assertThat(before).containsExactly(java.util.Map.entry(0x1000L, 1L), java.util.Map.entry(0x1008L, 2L),
+                java.util.Map.entry(0x5000L, 3L));
+        assertThat(m.readWord(0x1000)).isEqualTo(10);
+        assertThat(m.readWord(0x1008)).isZero();
+        assertThat(m.readWord(0x5000)).isZero();
+        java.util.SortedMap<Long, Long> after = m.snapshotWords();
+        assertThat(after).containsExactly(java.util.Map.entry(0x1000L, 10L), java.util.Map.entry(0x1010L, 0xBEEFL),
+                java.util.Map.entry(0x9000L, 4L));
+        m.writeWord(0x9000, 5); // written once more: the second snapshot keeps its value too
+        assertThat(after.get(0x9000L)).isEqualTo(4L);
+        assertThat(before.get(0x1000L)).isEqualTo(1L);
+        PhysicalMemory c = m.copy();
+        c.writeWord(0x1000, 99);
+        assertThat(m.readWord(0x1000)).isEqualTo(10);
+        assertThat(after.get(0x1000L)).isEqualTo(10L);
+    }
+
+    @Test
+    void randomWritesAndSnapshotsMatchAWordMap() {
+        java.util.Random r = new java.util.Random(42);
+        for (int run = 0; run < 20; run++) {
+            PhysicalMemory m = new PhysicalMemory();
+            java.util.Map<Long, Long> model = new java.util.HashMap<>();
+            java.util.List<java.util.SortedMap<Long, Long>> snaps = new java.util.ArrayList<>();
+            java.util.List<java.util.SortedMap<Long, Long>> wants = new java.util.ArrayList<>();
+            long[] frames = {0, 1, 2, 7, 8, 9, 16, 0x1234, 0xF_FFFF_FFFFL, 0x8_0000_0000_0000L - 1};
+            for (int op = 0; op < 3000; op++) {
+                long pa = (frames[r.nextInt(frames.length)] << 12) | (8L * r.nextInt(r.nextBoolean() ? 4 : 512));
+                switch (r.nextInt(10)) {
+                    case 0 -> {
+                        snaps.add(m.snapshotWords());
+                        wants.add(treeSnapshot(model));
+                    }
+                    case 1 -> {
+                        m.clearFrame(pa >>> 12);
+                        model.keySet().removeIf(a -> a >>> 12 == pa >>> 12);
+                    }
+                    case 2, 3 -> {
+                        m.writeWord(pa, 0);
+                        model.remove(pa);
+                    }
+                    case 4 -> {
+                        int size = 1 << r.nextInt(4);
+                        long at = pa + r.nextInt(8);
+                        long v = r.nextLong();
+                        m.write(at, size, v);
+                        for (int b = 0; b < size; b++) {
+                            long a = (at + b) & ~7L;
+                            int sh = (int) ((at + b) & 7) * 8;
+                            long w = model.getOrDefault(a, 0L);
+                            model.put(a, (w & ~(0xFFL << sh)) | (((v >>> (8 * b)) & 0xFF) << sh));
+                        }
+                    }
+                    default -> {
+                        long v = r.nextInt(3) == 0 ? r.nextInt(5) : r.nextLong();
+                        m.writeWord(pa, v);
+                        model.put(pa, v);
+                    }
+                }
+                assertThat(m.readWord(pa)).isEqualTo(model.getOrDefault(pa, 0L));
+            }
+            snaps.add(m.snapshotWords());
+            wants.add(treeSnapshot(model));
+            for (int i = 0; i < snaps.size(); i++) {
+                assertThat(snaps.get(i)).as("snapshot %d of run %d", i, run).isEqualTo(wants.get(i));
+                assertThat(new java.util.ArrayList<>(snaps.get(i).entrySet()))
+                        .isEqualTo(new java.util.ArrayList<>(wants.get(i).entrySet()));
+                assertThat(snaps.get(i).hashCode()).isEqualTo(wants.get(i).hashCode());
+            }
+        }
+    }
 }

@@ -7,7 +7,9 @@ import java.util.Set;
 import java.util.SortedMap;
 import java.util.SortedSet;
 import java.util.TreeMap;
-import java.util.TreeSet;
+import xpf.model.xen.FrozenSequencedMap;
+import xpf.model.xen.FrozenSortedMap;
+import xpf.model.xen.FrozenSortedSet;
 import xpf.model.scenario.Outcome;
 import xpf.model.scenario.XenProfile;
 import xpf.model.xen.HvmDomainView;
@@ -35,20 +37,23 @@ public final class HvmDomainViews {
         for (P2mEntry pe : v.p2m()) {
             p2m.add(new HvmDomainView.P2m(pe.gfn(), pe.mfn(), pe.type().wireName(), pe.device()));
         }
-        SortedMap<Long, SortedMap<Long, HvmDomainView.Shadow>> shadows = new TreeMap<>();
-        for (Map.Entry<Long, SortedMap<Long, ShadowL1e>> top : v.shadows().entrySet()) {
-            SortedMap<Long, HvmDomainView.Shadow> m = new TreeMap<>();
-            for (Map.Entry<Long, ShadowL1e> s : top.getValue().entrySet()) {
-                ShadowL1e l = s.getValue();
-                m.put(s.getKey(), new HvmDomainView.Shadow(l.vpn(), l.sl1e(), l.gfn(), l.mfn(), l.gl1e(), l.fl1(),
-                        l.tableMfns()));
+        // Built frozen, so that the view's constructor shares them instead of copying them again.
+        SortedMap<Long, SortedMap<Long, HvmDomainView.Shadow>> shadows = FrozenSortedMap.build(sh -> {
+            for (Map.Entry<Long, SortedMap<Long, ShadowL1e>> top : v.shadows().entrySet()) {
+                sh.put(top.getKey(), FrozenSortedMap.<Long, HvmDomainView.Shadow>build(m -> {
+                    for (Map.Entry<Long, ShadowL1e> s : top.getValue().entrySet()) {
+                        ShadowL1e l = s.getValue();
+                        m.put(s.getKey(), new HvmDomainView.Shadow(l.vpn(), l.sl1e(), l.gfn(), l.mfn(), l.gl1e(),
+                                l.fl1(), l.tableMfns()));
+                    }
+                }));
             }
-            shadows.put(top.getKey(), m);
-        }
-        SortedMap<Long, SortedSet<Integer>> pageTables = new TreeMap<>();
-        for (Map.Entry<Long, Set<Integer>> pt : v.pageTables().entrySet()) {
-            pageTables.put(pt.getKey(), new TreeSet<>(pt.getValue()));
-        }
+        });
+        SortedMap<Long, SortedSet<Integer>> pageTables = FrozenSortedMap.build(pts -> {
+            for (Map.Entry<Long, Set<Integer>> pt : v.pageTables().entrySet()) {
+                pts.put(pt.getKey(), FrozenSortedSet.copyOf(pt.getValue()));
+            }
+        });
         List<HvmDomainView.Device> devices = new ArrayList<>();
         for (HvmView.Device dv : v.devices()) {
             devices.add(new HvmDomainView.Device(dv.name(), dv.model(), dv.gfn(), dv.registers()));
@@ -65,14 +70,18 @@ public final class HvmDomainViews {
                 xen.putAll(d.shadow().fastEmulationState(i));
             }
             vcpus.add(new HvmDomainView.Vcpu(i, c.mode, c.controls, c.cpl, c.rip, c.rsp, c.rflags, c.cs, c.ss, pdpte,
-                    c.guestCr2, c.idt, c.arch.fields(), xen));
+                    c.guestCr2, c.idt, FrozenSequencedMap.adopt(c.arch.fields()), FrozenSequencedMap.adopt(xen)));
         }
         XenProfile profile = d.xen().profile();
         assert profile == d.xen().machine().spec().xen();
         return new HvmDomainView(d.name(), d.xen().machine().spec(), d.alive(), d.kind(),
                 d.hap() ? xpf.model.scenario.HvmPaging.HAP : xpf.model.scenario.HvmPaging.SHADOW, e,
-                new TreeMap<>(d.params()), new TreeMap<>(java.util.Map.of("unshare_fails",
-                        d.p2m().unshareFails() ? 1L : 0L)), p2m, v.dirtyGfns(), d.machineMemory().snapshotWords(), shadows, pageTables,
-                devices, vcpus);
+                FrozenSortedMap.<String, Long>build(t -> t.putAll(d.params())), d.p2m().unshareFails() ? UNSHARE_FAILS : UNSHARE_OK,
+                p2m, v.dirtyGfns(), d.machineMemory().snapshotWords(), shadows, pageTables, devices, vcpus);
     }
+
+    private static final SortedMap<String, Long> UNSHARE_FAILS = FrozenSortedMap.copyOf(
+            new TreeMap<>(Map.of("unshare_fails", 1L)));
+    private static final SortedMap<String, Long> UNSHARE_OK = FrozenSortedMap.copyOf(
+            new TreeMap<>(Map.of("unshare_fails", 0L)));
 }

@@ -703,8 +703,16 @@ public final class PvDomain implements GuestDomain {
      * Frames are this domain's named and spare frames, in frame order.
      */
     public PvDomainView view() {
+        return view(true);
+    }
+
+    /**
+     * {@link #view()}, or without its frames (an empty list) when {@code withFrames} is false: the reference view
+     * ({@link PvDomainViews}) takes the whole frame table instead and need not snapshot these frames at every step.
+     */
+    PvDomainView view(boolean withFrames) {
         List<PageInfo.Snapshot> frames = new ArrayList<>();
-        for (long mfn : ownedAtStart) {
+        for (long mfn : withFrames ? ownedAtStart : java.util.Set.<Long>of()) {
             PageInfo p = frameTable().get(mfn);
             if (p != null) {
                 frames.add(p.snapshot());

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.SortedMap;
 import xpf.model.scenario.TrapInfoSpec;
+import xpf.model.xen.FrozenSortedSet;
 import xpf.model.xen.PvDomainView.FrameType;
 import xpf.sim.scenario.DomainViews;
 import xpf.sim.xen.mm.PageInfo;
@@ -20,7 +21,7 @@ public final class PvDomainViews {
     }
 
     public static xpf.model.xen.PvDomainView of(PvDomain d) {
-        PvDomainView v = d.view();
+        PvDomainView v = d.view(false); // the frames come from the whole table below
         SortedMap<Long, xpf.model.xen.PvDomainView.Frame> frames = d.frameTable().memo(FRAMES, PvDomainViews::frames);
         List<xpf.model.xen.PvDomainView.Vcpu> vcpus = new ArrayList<>();
         for (PvDomainView.Vcpu c : v.vcpus()) {
@@ -41,9 +42,9 @@ public final class PvDomainViews {
                     DomainViews.psc(pv.mmu)));
         }
         return new xpf.model.xen.PvDomainView(v.name(), d.machine().spec(), v.alive(), v.domid(), v.kind(),
-                v.hardwareDomain(), new java.util.TreeSet<>(v.vmAssist()), v.crashReason(), d.xen().panicReason(),
-                v.logDirty(), new java.util.TreeSet<>(v.dirtyFrames()), new java.util.TreeSet<>(v.iomemCaps()),
-                new java.util.TreeSet<>(v.mmioRoFrames()), d.eventCallback(), frames,
+                v.hardwareDomain(), FrozenSortedSet.copyOf(v.vmAssist()), v.crashReason(), d.xen().panicReason(),
+                v.logDirty(), FrozenSortedSet.copyOf(v.dirtyFrames()), FrozenSortedSet.copyOf(v.iomemCaps()),
+                FrozenSortedSet.copyOf(v.mmioRoFrames()), d.eventCallback(), frames,
                 d.machine().memory().snapshotWords(), vcpus);
     }
 
@@ -55,12 +56,20 @@ public final class PvDomainViews {
      * view taken while no frame changed: the table memoises it per version (a frozen map, shared by those views).
      */
     private static SortedMap<Long, xpf.model.xen.PvDomainView.Frame> frames(xpf.sim.xen.mm.FrameTable table) {
-        return xpf.model.xen.FrozenSortedMap.build(frames -> {
-            for (PageInfo p : table.all()) {
-                frames.put(p.mfn(), new xpf.model.xen.PvDomainView.Frame(p.mfn(), p.owner(), p.count(),
-                        type(p.type()), p.typeCount(), p.validated(), p.pinned(), p.linearPtCount(), p.paeXenL2()));
+        // The table iterates by frame number: fill two arrays in that order (no tree to build).
+        long[] mfns = new long[64];
+        xpf.model.xen.PvDomainView.Frame[] fs = new xpf.model.xen.PvDomainView.Frame[64];
+        int n = 0;
+        for (PageInfo p : table.all()) {
+            if (n == mfns.length) {
+                mfns = java.util.Arrays.copyOf(mfns, 2 * n);
+                fs = java.util.Arrays.copyOf(fs, 2 * n);
             }
-        });
+            mfns[n] = p.mfn();
+            fs[n++] = new xpf.model.xen.PvDomainView.Frame(p.mfn(), p.owner(), p.count(), type(p.type()),
+                    p.typeCount(), p.validated(), p.pinned(), p.linearPtCount(), p.paeXenL2());
+        }
+        return xpf.model.xen.FrozenSortedMap.ofSorted(mfns, fs, n);
     }
 
     /** The view's unit for {@code arch.pv.iopl} is EFLAGS position; a plain level 1..3 is shifted there. */

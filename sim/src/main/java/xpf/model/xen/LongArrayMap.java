@@ -1,0 +1,250 @@
+package xpf.model.xen;
+
+import java.util.AbstractCollection;
+import java.util.AbstractMap;
+import java.util.AbstractSet;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.Iterator;
+import java.util.Map;
+import java.util.NoSuchElementException;
+import java.util.Objects;
+import java.util.Set;
+import java.util.SortedMap;
+
+/**
+ * The storage of a {@link FrozenSortedMap} built from sorted arrays ({@link FrozenSortedMap#ofSorted}): keys in a
+ * {@code long[]} (ascending, distinct), values in an array beside them, {@link #get} a binary search. Filling two
+ * arrays in key order costs far less than inserting every entry into a tree, which matters for a map rebuilt at every
+ * step (the PV frame table). Read-only; behaves like an unmodifiable {@code TreeMap} of the same entries, sub-maps
+ * included (same range checks).
+ */
+final class LongArrayMap<V> extends AbstractMap<Long, V> implements SortedMap<Long, V> {
+    private final long[] keys;
+    private final V[] values;
+    /** The entries of this (sub-)map: indices {@code [from, to)}. */
+    private final int from;
+    private final int to;
+    /** This (sub-)map's key range: {@code [lo, hi)}; {@code fromStart}/{@code toEnd} when unbounded. */
+    private final long lo;
+    private final boolean fromStart;
+    private final long hi;
+    private final boolean toEnd;
+
+    LongArrayMap(long[] keys, V[] values, int n) {
+        this(keys, values, 0, n, 0, true, 0, true);
+    }
+
+    private LongArrayMap(long[] keys, V[] values, int from, int to, long lo, boolean fromStart, long hi,
+            boolean toEnd) {
+        this.keys = keys;
+        this.values = values;
+        this.from = from;
+        this.to = to;
+        this.lo = lo;
+        this.fromStart = fromStart;
+        this.hi = hi;
+        this.toEnd = toEnd;
+    }
+
+    /** The first index in {@code [from, to)} whose key is {@code >= k} ({@code to} if none). */
+    private int ceiling(long k) {
+        int l = from;
+        int h = to;
+        while (l < h) {
+            int m = (l + h) >>> 1;
+            if (keys[m] < k) {
+                l = m + 1;
+            } else {
+                h = m;
+            }
+        }
+        return l;
+    }
+
+    private int indexOf(Object key) {
+        long k = (Long) Objects.requireNonNull(key);
+        int i = ceiling(k);
+        return i < to && keys[i] == k ? i : -1;
+    }
+
+    private boolean inRange(long a) {
+        return (fromStart || a >= lo) && (toEnd || a < hi);
+    }
+
+    private boolean inClosedRange(long a) {
+        return (fromStart || a >= lo) && (toEnd || a <= hi);
+    }
+
+    private LongArrayMap<V> range(long l, boolean unboundedLow, long h, boolean unboundedHigh) {
+        int f = unboundedLow ? from : ceiling(l);
+        int t = unboundedHigh ? to : Math.max(f, ceiling(h));
+        return new LongArrayMap<>(keys, values, f, t, l, unboundedLow, h, unboundedHigh);
+    }
+
+    @Override
+    public V get(Object key) {
+        int i = indexOf(key);
+        return i < 0 ? null : values[i];
+    }
+
+    @Override
+    public boolean containsKey(Object key) {
+        return indexOf(key) >= 0;
+    }
+
+    @Override
+    public int size() {
+        return to - from;
+    }
+
+    @Override
+    public boolean isEmpty() {
+        return to == from;
+    }
+
+    @Override
+    public Comparator<? super Long> comparator() {
+        return null;
+    }
+
+    @Override
+    public Long firstKey() {
+        if (to == from) {
+            throw new NoSuchElementException();
+        }
+        return keys[from];
+    }
+
+    @Override
+    public Long lastKey() {
+        if (to == from) {
+            throw new NoSuchElementException();
+        }
+        return keys[to - 1];
+    }
+
+    @Override
+    public SortedMap<Long, V> subMap(Long fromKey, Long toKey) {
+        long f = Objects.requireNonNull(fromKey);
+        long t = Objects.requireNonNull(toKey);
+        if (!inRange(f)) {
+            throw new IllegalArgumentException("fromKey out of range");
+        }
+        if (!inClosedRange(t)) {
+            throw new IllegalArgumentException("toKey out of range");
+        }
+        if (f > t) {
+            throw new IllegalArgumentException("fromKey > toKey");
+        }
+        return range(f, false, t, false);
+    }
+
+    @Override
+    public SortedMap<Long, V> headMap(Long toKey) {
+        long t = Objects.requireNonNull(toKey);
+        if (!inClosedRange(t)) {
+            throw new IllegalArgumentException("toKey out of range");
+        }
+        return range(lo, fromStart, t, false);
+    }
+
+    @Override
+    public SortedMap<Long, V> tailMap(Long fromKey) {
+        long f = Objects.requireNonNull(fromKey);
+        if (!inRange(f)) {
+            throw new IllegalArgumentException("fromKey out of range");
+        }
+        return range(f, false, hi, toEnd);
+    }
+
+    @Override
+    public Set<Map.Entry<Long, V>> entrySet() {
+        return new AbstractSet<>() {
+            @Override
+            public Iterator<Map.Entry<Long, V>> iterator() {
+                return new Iterator<>() {
+                    private int i = from;
+
+                    @Override
+                    public boolean hasNext() {
+                        return i < to;
+                    }
+
+                    @Override
+                    public Map.Entry<Long, V> next() {
+                        if (i >= to) {
+                            throw new NoSuchElementException();
+                        }
+                        int j = i++;
+                        return new AbstractMap.SimpleImmutableEntry<>(keys[j], values[j]);
+                    }
+                };
+            }
+
+            @Override
+            public int size() {
+                return to - from;
+            }
+
+            @Override
+            public boolean contains(Object o) {
+                if (!(o instanceof Map.Entry<?, ?> e) || !(e.getKey() instanceof Long k)) {
+                    return false;
+                }
+                int i = indexOf(k);
+                return i >= 0 && Objects.equals(values[i], e.getValue());
+            }
+
+            @Override
+            public void clear() {
+                throw new UnsupportedOperationException();
+            }
+        };
+    }
+
+    @Override
+    public Collection<V> values() {
+        return new AbstractCollection<>() {
+            @Override
+            public Iterator<V> iterator() {
+                return new Iterator<>() {
+                    private int i = from;
+
+                    @Override
+                    public boolean hasNext() {
+                        return i < to;
+                    }
+
+                    @Override
+                    public V next() {
+                        if (i >= to) {
+                            throw new NoSuchElementException();
+                        }
+                        return values[i++];
+                    }
+                };
+            }
+
+            @Override
+            public int size() {
+                return to - from;
+            }
+
+            @Override
+            public void clear() {
+                throw new UnsupportedOperationException();
+            }
+        };
+    }
+
+    @Override
+    public void clear() {
+        throw new UnsupportedOperationException();
+    }
+
+    @Override
+    public V remove(Object key) {
+        throw new UnsupportedOperationException();
+    }
+}
