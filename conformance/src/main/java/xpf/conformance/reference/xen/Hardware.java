@@ -196,9 +196,15 @@ final class Hardware {
      * accesses (EFLAGS.AC set around them, XSA-183; 3.1 has no SMAP), no protection keys, with CR3 = {@code cr3}.
      */
     static PagingControls xenControls(PvState s, long cr3) {
+        PagingControls last = s.xenControls;
+        if (last != null && last.cr3() == cr3) {
+            return last;   // the vCPU's controls do not change within a step: only CR3 varies
+        }
         PagingControls c = s.vcpu.controls();
-        return c.withCr3(cr3).withWp(true).withAc(true).withSmap(c.cr4Smap() && !s.xen31()).withPke(false)
-                .withPks(false);
+        PagingControls x = c.withCr3(cr3).withWp(true).withAc(true).withSmap(c.cr4Smap() && !s.xen31())
+                .withPke(false).withPks(false);
+        s.xenControls = x;
+        return x;
     }
 
     /**
@@ -254,13 +260,21 @@ final class Hardware {
 
     static XenRead xenRead(PvState s, long cr3, long addr, int size, List<TlbEntryView> tlb) {
         long value = 0;
+        long pageVa = 0;
+        long pagePa = 0;
         for (int i = 0; i < size; i++) {
             long a = addr + i;
-            Translation t = xen(s, cr3, a, AccessKind.READ, tlb);
-            if (t.fault()) {
-                return new XenRead(t, a, 0);
+            if (i == 0 || (a & 0xFFF) == 0) {
+                // the bytes of one page translate alike (same TLB entry, same walk, nothing changes in between): the
+                // page's first byte read decides, its physical address is the page's
+                Translation t = xen(s, cr3, a, AccessKind.READ, tlb);
+                if (t.fault()) {
+                    return new XenRead(t, a, 0);
+                }
+                pageVa = a;
+                pagePa = t.pa();
             }
-            value |= s.read(t.pa(), 1) << (8 * i);
+            value |= s.read(pagePa + (a - pageVa), 1) << (8 * i);
         }
         return new XenRead(null, 0, value);
     }

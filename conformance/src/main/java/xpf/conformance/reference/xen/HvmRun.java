@@ -1032,13 +1032,16 @@ final class HvmRun implements GuestDelivery.Cpu {
         rule(combTag != null ? combTag : tag);
     }
 
+    private static final List<String> SVM_EVENT_FIELDS = List.of("eventinj", "exitcode", "exitinfo1", "exitinfo2",
+            "exit_int_info", "cr2");
+    private static final List<String> VMX_EVENT_FIELDS = List.of("entry_intr_info", "entry_error_code", "exit_reason",
+            "exit_intr_info", "exit_intr_error_code", "exit_qualification", "idt_vectoring_info",
+            "idt_vectoring_error_code");
+
     /** The raw injection fields right after an injection (hvm-path "Outcomes and names": event.*). */
     private SequencedMap<String, Long> eventFields() {
         SequencedMap<String, Long> m = new LinkedHashMap<>();
-        String[] names = svm ? new String[] {"eventinj", "exitcode", "exitinfo1", "exitinfo2", "exit_int_info", "cr2"}
-                : new String[] {"entry_intr_info", "entry_error_code", "exit_reason", "exit_intr_info",
-                    "exit_intr_error_code", "exit_qualification", "idt_vectoring_info", "idt_vectoring_error_code"};
-        for (String n : names) {
+        for (String n : svm ? SVM_EVENT_FIELDS : VMX_EVENT_FIELDS) {
             if (!unknown.contains(n)) {
                 m.put(n, arch.getOrDefault(n, 0L));
             }

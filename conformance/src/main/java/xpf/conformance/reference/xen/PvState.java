@@ -82,6 +82,8 @@ final class PvState {
      * read through, never copied into a map per walk.
      */
     final EntryMemory entries = this::word;
+    /** The controls of Xen's last access ({@link Hardware#xenControls}), kept for the next one with the same CR3. */
+    xpf.model.x86.PagingControls xenControls;
     /** The answer of the last walk ({@link Hardware#walk}); read it before the next walk starts. */
     final WalkAnswer walk = new WalkAnswer();
 
