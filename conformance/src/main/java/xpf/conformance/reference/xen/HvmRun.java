@@ -77,8 +77,8 @@ final class HvmRun implements GuestDelivery.Cpu {
     final Map<Long, Long> mem = new HashMap<>();
     /** The p2m entries this step changed, by gfn, over the view's ({@link #p2m(long)}). */
     final Map<Long, HvmDomainView.P2m> p2m = new HashMap<>();
-    /** The view's p2m by gfn, built on the first lookup in a large p2m ({@link #viewP2m}). */
-    private Map<Long, HvmDomainView.P2m> viewP2mIndex;
+    /** The view's p2m by gfn, looked up in the view's list. */
+    final ViewP2m viewP2m;
     final long shadowKey;
     final SortedMap<Long, HvmDomainView.Shadow> baseShadows;
     final Map<Long, Long> sl1 = new HashMap<>();
@@ -170,6 +170,7 @@ final class HvmRun implements GuestDelivery.Cpu {
         this.shadowKey = !pagingOn ? -1L : shadowKeyOf(v.mode(), c.cr3(), hostM);
         SortedMap<Long, HvmDomainView.Shadow> base = d.shadows().get(shadowKey);
         this.baseShadows = base == null ? new TreeMap<>() : base;
+        this.viewP2m = new ViewP2m(d.p2m());
         this.pageTables = new OverlaySet<>(d.pageTables().keySet());
         this.arch = new OverlayMap<>(v.arch());
         guestCr2 = v.guestCr2();
@@ -453,29 +454,9 @@ final class HvmRun implements GuestDelivery.Cpu {
     HvmDomainView.P2m p2m(long gfn) {
         HvmDomainView.P2m e = p2m.isEmpty() ? null : p2m.get(gfn);
         if (e == null) {
-            e = viewP2m(gfn);
+            e = viewP2m.get(gfn);
         }
         return e == null ? new HvmDomainView.P2m(gfn, -1, "invalid", null) : e;
-    }
-
-    /** The view's entry for {@code gfn} (the last listed, as a map built from the list keeps), or null. */
-    private HvmDomainView.P2m viewP2m(long gfn) {
-        List<HvmDomainView.P2m> list = d.p2m();
-        if (list.size() <= 16) {
-            for (int i = list.size() - 1; i >= 0; i--) {
-                if (list.get(i).gfn() == gfn) {
-                    return list.get(i);
-                }
-            }
-            return null;
-        }
-        if (viewP2mIndex == null) {
-            viewP2mIndex = new HashMap<>();
-            for (HvmDomainView.P2m e : list) {
-                viewP2mIndex.put(e.gfn(), e);
-            }
-        }
-        return viewP2mIndex.get(gfn);
     }
 
     static boolean isRam(String t) {

@@ -15,6 +15,8 @@ import java.util.TreeMap;
 
 import org.junit.jupiter.api.Test;
 
+import xpf.model.xen.HvmDomainView;
+
 /**
  * The reference model's runs read the view through overlays instead of copying its maps per prediction: each overlay
  * answers, on random operations, what the copy it replaces would have answered.
@@ -74,6 +76,30 @@ class OverlayTest {
                 }
             }
             assertThat(frozen).isEqualTo(base);
+        }
+    }
+
+    @Test
+    void theViewP2mAnswersAsAMapBuiltFromTheList() {
+        Random r = new Random(15);
+        for (int round = 0; round < 2_000; round++) {
+            List<HvmDomainView.P2m> list = new ArrayList<>();
+            int n = r.nextInt(40);
+            boolean ascending = r.nextBoolean();
+            long gfn = r.nextInt(4);
+            for (int i = 0; i < n; i++) {
+                // ascending lists (as the simulator builds them) and unordered ones with repeated gfns
+                gfn = ascending ? gfn + 1 + r.nextInt(3) : r.nextInt(48);
+                list.add(new HvmDomainView.P2m(gfn, r.nextInt(100), r.nextBoolean() ? "ram_rw" : "mmio_dm", null));
+            }
+            Map<Long, HvmDomainView.P2m> map = new HashMap<>();
+            for (HvmDomainView.P2m e : list) {
+                map.put(e.gfn(), e);
+            }
+            ViewP2m view = new ViewP2m(List.copyOf(list));
+            for (long g = -1; g < 130; g++) {
+                assertThat(view.get(g)).as("gfn %d of %s", g, list).isSameAs(map.get(g));
+            }
         }
     }
 
