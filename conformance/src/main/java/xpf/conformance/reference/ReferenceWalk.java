@@ -63,7 +63,12 @@ public final class ReferenceWalk {
         evaluate(cpu, c, memory, null, a, out);
     }
 
-    private static void evaluate(CpuConfig cpu, PagingControls c, EntryMemory memory, long[] pdpteRegisters,
+    /**
+     * The same evaluation with the PAE PDPTE registers of {@link #evaluate(WalkCase, long[])} (null: loaded from
+     * memory at the access), answered into {@code out} from entries read through {@code memory}: what the reference
+     * model's oracles call per access, on an overlay of the view's memory, without building a {@link WalkCase}.
+     */
+    public static void evaluate(CpuConfig cpu, PagingControls c, EntryMemory memory, long[] pdpteRegisters,
             Access a, WalkAnswer out) {
         out.clear();
         PagingMode mode = c.mode();

@@ -6,7 +6,9 @@ import java.util.SequencedMap;
 import java.util.SortedMap;
 import java.util.TreeMap;
 
+import xpf.conformance.reference.EntryMemory;
 import xpf.conformance.reference.ReferenceWalk;
+import xpf.conformance.reference.WalkAnswer;
 import xpf.conformance.reference.XenGuestWalk;
 import xpf.model.scenario.ControlFlag;
 import xpf.model.scenario.ControlWrite;
@@ -27,8 +29,6 @@ import xpf.model.x86.PagingMode;
 import xpf.model.x86.PscEntryView;
 import xpf.model.x86.TlbEntryView;
 import xpf.model.x86.Vectors;
-import xpf.model.x86.WalkCase;
-import xpf.model.x86.WalkOutcome;
 import xpf.model.xen.BareDomainView;
 import xpf.model.xen.DomainView;
 
@@ -281,7 +281,12 @@ public final class BareOracle implements OutcomeOracle {
         final BareDomainView.Vcpu v;
         final PagingControls c;
         final CpuConfig cpu;
-        final SortedMap<Long, Long> entries;
+        /** The A/D updates of this step's walks over the view's entries ({@link #entry}), by entry address. */
+        final java.util.Map<Long, Long> entryWrites = new java.util.HashMap<>();
+        /** The paging-structure entries as this step's walks read them: the view's, with {@link #entryWrites}. */
+        final EntryMemory entries = this::entry;
+        final long[] pdpteRegisters;
+        final WalkAnswer walk = new WalkAnswer();
         final java.util.Map<Long, Integer> written = new java.util.HashMap<>();
         final int cpl;
         final int cs;
@@ -305,7 +310,7 @@ public final class BareOracle implements OutcomeOracle {
             this.c = v.controls();
             this.cpu = new CpuConfig(d.machine().vendor(), d.machine().maxPhyAddr(),
                     d.machine().has(CpuFeature.PAGE1GB));
-            this.entries = entries(d, v);
+            this.pdpteRegisters = pdpteRegisters(v);
             this.lm = c.mode() == PagingMode.LONG4 || c.mode() == PagingMode.LONG5;
             this.cpl = stepCpl == null ? v.cpl() : stepCpl;
             if (stepCpl == null) {
@@ -358,7 +363,8 @@ public final class BareOracle implements OutcomeOracle {
             if (psc != null) {
                 throw new NotModelled(psc);
             }
-            WalkOutcome w = ReferenceWalk.evaluate(new WalkCase(cpu, c, entries, acc), pdpteRegisters(v));
+            WalkAnswer w = walk;
+            ReferenceWalk.evaluate(cpu, c, entries, pdpteRegisters, acc, w);
             if (w.fault()) {
                 if (w.vector() == Vectors.PF) {
                     invalidated.add(va);
@@ -369,14 +375,27 @@ public final class BareOracle implements OutcomeOracle {
             }
             // A/D updates land in memory: a later page of the same access may walk through or read them
             int eb = c.mode().entryBytes();
-            for (var e : w.memoryAfter().entrySet()) {
-                entries.put(e.getKey(), e.getValue());
+            for (int k = 0; k < w.changedCount(); k++) {
+                long address = w.changedAddress(k);
+                long value = w.changedValue(k);
+                entryWrites.put(address, value);
                 for (int i = 0; i < eb; i++) {
-                    written.put(e.getKey() + i, (int) (e.getValue() >>> (8 * i)) & 0xFF);
+                    written.put(address + i, (int) (value >>> (8 * i)) & 0xFF);
                 }
             }
             why.add("walk ok at 0x" + Long.toHexString(va));
             return HvmRun.Hw.ok(w.pa());
+        }
+
+        /** The entry at {@code address} as this step's walks read it: an A/D update of the step, or the view's. */
+        long entry(long address) {
+            if (!entryWrites.isEmpty()) {
+                Long w = entryWrites.get(address);
+                if (w != null) {
+                    return w;
+                }
+            }
+            return BareOracle.entry(d.memory(), c.mode() == PagingMode.LEGACY2, address);
         }
 
         int readByte(long pa) {
@@ -460,7 +479,7 @@ public final class BareOracle implements OutcomeOracle {
      * level must give the same next table and the same accumulated rights; if not, the answer depends on whether
      * the processor uses the cache, which the model does not decide. Returns the reason, or null when they agree.
      */
-    static String pscDisagrees(PagingControls c, CpuConfig cpu, SortedMap<Long, Long> entries,
+    static String pscDisagrees(PagingControls c, CpuConfig cpu, EntryMemory entries,
             BareDomainView.Vcpu v, long va, Access acc) {
         List<PscEntryView> psc = v.psc();
         if (psc.isEmpty()) {
@@ -486,8 +505,7 @@ public final class BareOracle implements OutcomeOracle {
 
                     @Override
                     public long readEntry(long gpa, int bytes) {
-                        Long x = entries.get(gpa);
-                        return x == null ? 0 : x;
+                        return entries.read(gpa);
                     }
                 };
                 w = XenGuestWalk.walk(new XenGuestWalk.Config(XenGuestWalk.Variant.HARDWARE, cpu, false,
@@ -523,11 +541,36 @@ public final class BareOracle implements OutcomeOracle {
         return null;
     }
 
-    /** The paging-structure entries as the walk reads them: 8-byte words, or 4-byte entries in 32-bit paging. */
+    /**
+     * The paging-structure entry at {@code address} as the walk reads it from the view's {@code memory} (8-byte words
+     * by address): the word there, or in 32-bit paging ({@code legacy}) the 4-byte entry there (the low half of the
+     * word at the address, else the high half of the word 4 bytes below). The same value as {@link #entries} holds
+     * at that address (0 where it holds none), read without building that map.
+     */
+    static long entry(SortedMap<Long, Long> memory, boolean legacy, long address) {
+        if (!legacy) {
+            Long w = memory.get(address);
+            return w == null ? 0 : w;
+        }
+        Long low = memory.get(address);
+        if (low != null && (low & 0xFFFF_FFFFL) != 0) {
+            return low & 0xFFFF_FFFFL;
+        }
+        Long high = memory.get(address - 4);
+        return high == null ? 0 : high >>> 32;
+    }
+
+    /**
+     * The paging-structure entries as the walk reads them, as a map: 8-byte words, or 4-byte entries in 32-bit
+     * paging ({@link #entry} reads one without building it).
+     */
     static SortedMap<Long, Long> entries(BareDomainView d, BareDomainView.Vcpu v) {
+        return entries(d.memory(), v.controls().mode() == PagingMode.LEGACY2);
+    }
+
+    static SortedMap<Long, Long> entries(SortedMap<Long, Long> memory, boolean legacy) {
         TreeMap<Long, Long> m = new TreeMap<>();
-        boolean legacy = v.controls().mode() == PagingMode.LEGACY2;
-        for (var e : d.memory().entrySet()) {
+        for (var e : memory.entrySet()) {
             if (legacy) {
                 long w = e.getValue();
                 if ((w & 0xFFFF_FFFFL) != 0) {

@@ -192,13 +192,14 @@ final class Delivery {
         long csWord = (from.kernel() ? from.cs() & ~3L : from.cs() & 0xFFFFL) | ((long) from.upcallMask() << 32);
         Frame f = new Frame(from, ec, savedFlags(s, from.rflags(), from.upcallMask()), csWord);
         SequencedMap<String, Long> byName = new LinkedHashMap<>();
+        FrameStores stores = new FrameStores(s, cr3, tlb);
         long addr = base;
         for (Slot slot : FRAME64) {
             if (!slot.pushed().test(f)) {
                 continue;
             }
             addr -= 8;
-            Decided stop = store(s, cr3, tlb, addr, 8);
+            Decided stop = stores.store(addr, 8);
             if (stop != null) {
                 return Bounce.ended(stop);
             }
@@ -228,13 +229,14 @@ final class Delivery {
         long csWord = (from.cs() & 0xFFFFL) | ((long) from.upcallMask() << 16);
         Frame f = new Frame(from, ec, savedFlags(s, from.rflags(), from.upcallMask()) & 0xFFFFFFFFL, csWord);
         SequencedMap<String, Long> byName = new LinkedHashMap<>();
+        FrameStores stores = new FrameStores(s, cr3, tlb);
         long addr = base;
         for (Slot slot : FRAME32) {
             if (!slot.pushed().test(f)) {
                 continue;
             }
             addr = (addr - 4) & 0xFFFFFFFFL;
-            Decided stop = store(s, cr3, tlb, addr, 4);
+            Decided stop = stores.store(addr, 4);
             if (stop != null) {
                 return Bounce.ended(stop);
             }
@@ -288,5 +290,37 @@ final class Delivery {
             }
         }
         return null;
+    }
+
+    /**
+     * The stores of one bounce frame ({@link #store}), slot after slot: a page that took a store takes the frame's
+     * next stores to it too (the same translation, and nothing changes in between: the model translates Xen's stores
+     * and does not write the frame into memory), so each page of the frame is translated once.
+     */
+    static final class FrameStores {
+        private final PvState s;
+        private final long cr3;
+        private final List<TlbEntryView> tlb;
+        /** The page (linear page number) a store of this frame went to without a fault; -1 for none yet. */
+        private long storedPage = -1;
+
+        FrameStores(PvState s, long cr3, List<TlbEntryView> tlb) {
+            this.s = s;
+            this.cr3 = cr3;
+            this.tlb = tlb;
+        }
+
+        Decided store(long addr, int size) {
+            long page = addr >>> 12;
+            boolean onePage = page == (addr + size - 1) >>> 12;
+            if (onePage && page == storedPage) {
+                return null;
+            }
+            Decided stop = Delivery.store(s, cr3, tlb, addr, size);
+            if (stop == null && onePage) {
+                storedPage = page;
+            }
+            return stop;
+        }
     }
 }

@@ -58,6 +58,9 @@ final class ExceptionCombination {
 
         final Result result;
 
+        /** The rows in order, shared (an enum's {@code values()} copies its array on every call). */
+        static final XenRow[] IN_ORDER = values();
+
         XenRow(Result result) {
             this.result = result;
         }
@@ -65,7 +68,7 @@ final class ExceptionCombination {
         abstract boolean applies(int vec1, int vec2);
 
         static XenRow of(int vec1, int vec2) {
-            for (XenRow r : values()) {
+            for (XenRow r : IN_ORDER) {
                 if (r.applies(vec1, vec2)) {
                     return r;
                 }
@@ -88,6 +91,9 @@ final class ExceptionCombination {
         final Cls second;
         final Result result;
 
+        /** The rows in order, shared (an enum's {@code values()} copies its array on every call). */
+        static final SdmRow[] IN_ORDER = values();
+
         SdmRow(Cls first, Cls second, Result result) {
             this.first = first;
             this.second = second;
@@ -97,7 +103,7 @@ final class ExceptionCombination {
         static SdmRow of(HvmEvent first, int secondVector) {
             Cls a = Cls.of(first);
             Cls b = Cls.of(secondVector);
-            for (SdmRow r : values()) {
+            for (SdmRow r : IN_ORDER) {
                 if (r.first == null || (r.first == a && r.second == b)) {
                     return r;
                 }

@@ -3,14 +3,11 @@ package xpf.conformance.reference.xen;
 import java.util.List;
 import java.util.function.Function;
 import java.util.function.Predicate;
-import xpf.conformance.reference.ReferenceWalk;
 import xpf.model.scenario.GuestAccess;
 import xpf.model.scenario.Knobs;
 import xpf.model.x86.Access;
 import xpf.model.x86.PfErrorCode;
 import xpf.model.x86.Vectors;
-import xpf.model.x86.WalkCase;
-import xpf.model.x86.WalkOutcome;
 
 /**
  * xen-pv-fault-path.md §2.2 {@code handle_PF} and §2.3 {@code fixup_page_fault} for a #PF raised by guest code, as
@@ -162,8 +159,7 @@ final class FaultPath {
         Access a = new Access(pf.cr2(), pf.hw().kind(), pf.hw().cpl(), pf.hw().implicit(), pf.hw().stack());
         // the shadow code walks the guest's tables with the guest's own controls (x86-paging.md §1.1f "never the
         // host's"): a PV guest has no SMEP/SMAP of its own
-        WalkOutcome w = ReferenceWalk.evaluate(new WalkCase(Hardware.cpu(s.view.machine()),
-                Hardware.guestControls(s).withSmep(false).withSmap(false), s.memory(), a));
+        Hardware.Translation w = Hardware.walk(s, Hardware.guestControls(s).withSmep(false).withSmap(false), a);
         if (!w.fault()) {
             // "first write to a clean page faults, shadow code marks it dirty and fixes the fault invisibly"
             if (a.kind() == xpf.model.x86.AccessKind.WRITE && cleanFrame(s, w.pa() >>> 12)) {

@@ -166,6 +166,9 @@ final class HapFault {
 
         final String tag;
 
+        /** The rows in order, shared (an enum's {@code values()} copies its array on every call). */
+        static final Cls[] IN_ORDER = values();
+
         Cls(String tag) {
             this.tag = tag;
         }
@@ -180,7 +183,7 @@ final class HapFault {
     }
 
     void run() {
-        for (Cls c : Cls.values()) {
+        for (Cls c : Cls.IN_ORDER) {
             if (c.decide(this)) {
                 return;
             }

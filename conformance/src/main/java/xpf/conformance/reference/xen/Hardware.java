@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import xpf.conformance.reference.CachedTranslationRule;
 import xpf.conformance.reference.ReferenceWalk;
+import xpf.conformance.reference.WalkAnswer;
 import xpf.model.scenario.CpuFeature;
 import xpf.model.scenario.MachineSpec;
 import xpf.model.x86.Access;
@@ -15,8 +16,6 @@ import xpf.model.x86.PfErrorCode;
 import xpf.model.x86.PscEntryView;
 import xpf.model.x86.TlbEntryView;
 import xpf.model.x86.Vectors;
-import xpf.model.x86.WalkCase;
-import xpf.model.x86.WalkOutcome;
 
 /**
  * What the CPU does with an access while a PV guest runs (x86-paging.md §1.1a-§1.1f, reusing {@link ReferenceWalk}):
@@ -40,9 +39,11 @@ final class Hardware {
             return new Translation(false, 0, 0, null, pa, rule);
         }
 
-        static Translation of(WalkOutcome w) {
+        /** The walk's answer (a #PF carries its CR2; #GP(0)/#SS(0) none). */
+        static Translation of(WalkAnswer w) {
             if (w.fault()) {
-                return new Translation(true, w.vector(), w.errorCode(), w.cr2(), 0, "1.1d");
+                return new Translation(true, w.vector(), w.errorCode(), w.vector() == Vectors.PF ? w.cr2() : null,
+                        0, "1.1d");
             }
             return ok(w.pa(), "1.1a");
         }
@@ -127,7 +128,17 @@ final class Hardware {
             }
             checkPsc(s, c, a.va(), psc);
         }
-        return Translation.of(ReferenceWalk.evaluate(new WalkCase(cpu(s.view.machine()), c, s.memory(), a)));
+        return walk(s, c, a);
+    }
+
+    /**
+     * The walk of the tables in memory as this prediction has left them (§1.1a-§1.1e, {@link ReferenceWalk}),
+     * reading the view's words through the prediction's overlay ({@link PvState#entries}); the full answer stays in
+     * {@link PvState#walk} until the next walk.
+     */
+    static Translation walk(PvState s, PagingControls c, Access a) {
+        ReferenceWalk.evaluate(s.cpu, c, s.entries, null, a, s.walk);
+        return Translation.of(s.walk);
     }
 
     static TlbEntryView tlbEntry(List<TlbEntryView> tlb, long va) {
@@ -185,9 +196,15 @@ final class Hardware {
      * accesses (EFLAGS.AC set around them, XSA-183; 3.1 has no SMAP), no protection keys, with CR3 = {@code cr3}.
      */
     static PagingControls xenControls(PvState s, long cr3) {
+        PagingControls last = s.xenControls;
+        if (last != null && last.cr3() == cr3) {
+            return last;   // the vCPU's controls do not change within a step: only CR3 varies
+        }
         PagingControls c = s.vcpu.controls();
-        return c.withCr3(cr3).withWp(true).withAc(true).withSmap(c.cr4Smap() && !s.xen31()).withPke(false)
-                .withPks(false);
+        PagingControls x = c.withCr3(cr3).withWp(true).withAc(true).withSmap(c.cr4Smap() && !s.xen31())
+                .withPke(false).withPks(false);
+        s.xenControls = x;
+        return x;
     }
 
     /**
@@ -208,7 +225,7 @@ final class Hardware {
                 && (kind != AccessKind.WRITE || e.dirty())) {
             long pa = e.paBase() + (addr - e.vaBase());
             if (s.devalidated) {
-                WalkOutcome w = ReferenceWalk.evaluate(new WalkCase(cpu(s.view.machine()), c, s.memory(), a));
+                Translation w = walk(s, c, a);
                 if (w.fault() || w.pa() != pa) {
                     throw new NotModelled("a stale TLB entry after a page-table de-validation (whether Xen flushed "
                             + "then is not in the reference)");
@@ -219,11 +236,10 @@ final class Hardware {
         if (cr3 == s.cr3()) {
             checkPsc(s, c, addr, s.psc());   // after a CR3 switch (toggle) the caches are empty
         }
-        WalkOutcome w = ReferenceWalk.evaluate(new WalkCase(cpu(s.view.machine()), c, s.memory(), a));
-        if (!w.fault()) {
-            return Translation.ok(w.pa(), e != null ? "pv.2.6" : "1.1a");
+        Translation t = walk(s, c, a);
+        if (!t.fault()) {
+            return e != null ? Translation.ok(t.pa(), "pv.2.6") : t;
         }
-        Translation t = Translation.of(w);
         if (t.rsvd() && s.has(XenVersionTable.RSVD_PANIC)) {
             if (s.view.logDirty()) {
                 throw new NotModelled("a reserved bit under shadow paging in a Xen access");
@@ -244,13 +260,21 @@ final class Hardware {
 
     static XenRead xenRead(PvState s, long cr3, long addr, int size, List<TlbEntryView> tlb) {
         long value = 0;
+        long pageVa = 0;
+        long pagePa = 0;
         for (int i = 0; i < size; i++) {
             long a = addr + i;
-            Translation t = xen(s, cr3, a, AccessKind.READ, tlb);
-            if (t.fault()) {
-                return new XenRead(t, a, 0);
+            if (i == 0 || (a & 0xFFF) == 0) {
+                // the bytes of one page translate alike (same TLB entry, same walk, nothing changes in between): the
+                // page's first byte read decides, its physical address is the page's
+                Translation t = xen(s, cr3, a, AccessKind.READ, tlb);
+                if (t.fault()) {
+                    return new XenRead(t, a, 0);
+                }
+                pageVa = a;
+                pagePa = t.pa();
             }
-            value |= s.read(t.pa(), 1) << (8 * i);
+            value |= s.read(pagePa + (a - pageVa), 1) << (8 * i);
         }
         return new XenRead(null, 0, value);
     }
@@ -280,6 +304,6 @@ final class Hardware {
 
     /** The TLB entries that survive a CR3 switch (global ones, §1.1f "MOV CR3 ... invalidates non-global entries"). */
     static List<TlbEntryView> afterCr3Switch(List<TlbEntryView> tlb) {
-        return tlb.stream().filter(TlbEntryView::global).toList();
+        return PvState.without(tlb, e -> !e.global());
     }
 }

@@ -72,15 +72,23 @@ final class HvmRun implements GuestDelivery.Cpu {
     final XenGuestWalk.Config hwWalk;
 
     // ---- state -------------------------------------------------------------------------------------------------
+    // (the view's maps are read through; the fields below hold only what this step changed)
+    /** Machine memory this step wrote, by 8-aligned address, over the view's words ({@link #word}). */
     final Map<Long, Long> mem = new HashMap<>();
+    /** The p2m entries this step changed, by gfn, over the view's ({@link #p2m(long)}). */
     final Map<Long, HvmDomainView.P2m> p2m = new HashMap<>();
+    /** The view's p2m by gfn, looked up in the view's list. */
+    final ViewP2m viewP2m;
     final long shadowKey;
     final SortedMap<Long, HvmDomainView.Shadow> baseShadows;
     final Map<Long, Long> sl1 = new HashMap<>();
     final Map<Long, List<Long>> sl1Tables = new HashMap<>();
-    final Set<Long> pageTables = new HashSet<>();
-    final Map<String, Long> arch = new LinkedHashMap<>();
+    /** Guest page-table frames that have shadows: the view's, with this step's promotions and unshadows. */
+    final OverlaySet<Long> pageTables;
+    /** The VMCB/VMCS fields: the view's, with this step's writes. */
+    final OverlayMap<String, Long> arch;
     final Set<String> unknown = new HashSet<>();
+    /** The registers of the devices this step's MMIO reached, by device name, copied on first use ({@link #regs}). */
     final Map<String, TreeMap<Integer, Long>> devRegs = new HashMap<>();
     long guestCr2;
     /** EVENTINJ / VM-entry interruption information: the event the next VMRUN / VM entry delivers. */
@@ -159,23 +167,16 @@ final class HvmRun implements GuestDelivery.Cpu {
         this.hwWalk = new XenGuestWalk.Config(XenGuestWalk.Variant.HARDWARE,
                 new CpuConfig(d.machine().vendor(), hostM, d.machine().has(CpuFeature.PAGE1GB)), false,
                 v.mode() == PagingMode.PAE ? v.pdpte() : null);
-        for (HvmDomainView.P2m e : d.p2m()) {
-            p2m.put(e.gfn(), e);
-        }
         this.shadowKey = !pagingOn ? -1L : shadowKeyOf(v.mode(), c.cr3(), hostM);
         SortedMap<Long, HvmDomainView.Shadow> base = d.shadows().get(shadowKey);
         this.baseShadows = base == null ? new TreeMap<>() : base;
-        for (Long mfn : d.pageTables().keySet()) {
-            pageTables.add(mfn);
-        }
-        arch.putAll(v.arch());
+        this.viewP2m = new ViewP2m(d.p2m());
+        this.pageTables = new OverlaySet<>(d.pageTables().keySet());
+        this.arch = new OverlayMap<>(v.arch());
         guestCr2 = v.guestCr2();
         fastEmulOk = v.xenField("last_write_emul_ok") != 0;
         fastFrame = v.xenField("last_emulated_frame");
         fastMfn = v.xenField("last_emulated_mfn");
-        for (HvmDomainView.Device dv : d.devices()) {
-            devRegs.put(dv.name(), new TreeMap<>(dv.registers()));
-        }
         // a pending event left in EVENTINJ / VM-entry information (not consumed yet: the last step stopped after an
         // exit, e.g. a livelock); Xen 3.1 re-queues on the resume path, which runs first (§1.5, §2.5)
         if (svm) {
@@ -399,9 +400,11 @@ final class HvmRun implements GuestDelivery.Cpu {
 
     long word(long ma) {
         long a = ma & ~7L;
-        Long o = mem.get(a);
-        if (o != null) {
-            return o;
+        if (!mem.isEmpty()) {
+            Long o = mem.get(a);
+            if (o != null) {
+                return o;
+            }
         }
         Long b = d.memory().get(a);
         return b == null ? 0 : b;
@@ -424,8 +427,15 @@ final class HvmRun implements GuestDelivery.Cpu {
     @Override
     public long readBytes(long ma, int bytes) {
         long v = 0;
+        long wordAddress = -1;   // never 8-aligned: the first byte reads its word
+        long w = 0;
         for (int i = 0; i < bytes; i++) {
-            v |= (long) readByte(ma + i) << (8 * i);
+            long a = ma + i;
+            if ((a & ~7L) != wordAddress) {
+                wordAddress = a & ~7L;
+                w = word(wordAddress);
+            }
+            v |= ((w >>> (8 * (a & 7))) & 0xFF) << (8 * i);
         }
         return v;
     }
@@ -442,7 +452,10 @@ final class HvmRun implements GuestDelivery.Cpu {
     // =============================================================================================================
 
     HvmDomainView.P2m p2m(long gfn) {
-        HvmDomainView.P2m e = p2m.get(gfn);
+        HvmDomainView.P2m e = p2m.isEmpty() ? null : p2m.get(gfn);
+        if (e == null) {
+            e = viewP2m.get(gfn);
+        }
         return e == null ? new HvmDomainView.P2m(gfn, -1, "invalid", null) : e;
     }
 
@@ -1000,13 +1013,16 @@ final class HvmRun implements GuestDelivery.Cpu {
         rule(combTag != null ? combTag : tag);
     }
 
+    private static final List<String> SVM_EVENT_FIELDS = List.of("eventinj", "exitcode", "exitinfo1", "exitinfo2",
+            "exit_int_info", "cr2");
+    private static final List<String> VMX_EVENT_FIELDS = List.of("entry_intr_info", "entry_error_code", "exit_reason",
+            "exit_intr_info", "exit_intr_error_code", "exit_qualification", "idt_vectoring_info",
+            "idt_vectoring_error_code");
+
     /** The raw injection fields right after an injection (hvm-path "Outcomes and names": event.*). */
     private SequencedMap<String, Long> eventFields() {
         SequencedMap<String, Long> m = new LinkedHashMap<>();
-        String[] names = svm ? new String[] {"eventinj", "exitcode", "exitinfo1", "exitinfo2", "exit_int_info", "cr2"}
-                : new String[] {"entry_intr_info", "entry_error_code", "exit_reason", "exit_intr_info",
-                    "exit_intr_error_code", "exit_qualification", "idt_vectoring_info", "idt_vectoring_error_code"};
-        for (String n : names) {
+        for (String n : svm ? SVM_EVENT_FIELDS : VMX_EVENT_FIELDS) {
             if (!unknown.contains(n)) {
                 m.put(n, arch.getOrDefault(n, 0L));
             }
@@ -1108,7 +1124,7 @@ final class HvmRun implements GuestDelivery.Cpu {
         if (acc.size() > 8) {
             throw new NotModelled("a 16-byte MMIO access (wider than the device model's registers)");
         }
-        TreeMap<Integer, Long> regs = devRegs.get(dev.name());
+        TreeMap<Integer, Long> regs = regs(dev.name());
         Long value = null;
         boolean known = true;
         if (acc.kind() == AccessKind.WRITE) {
@@ -1129,6 +1145,23 @@ final class HvmRun implements GuestDelivery.Cpu {
         }
         emulated("mmio", value, known, tag);
         return true;
+    }
+
+    /**
+     * The registers of device {@code name} as this step has left them: a copy of the view's (of the last device of
+     * that name, as a map built from the device list keeps), made when the step first reaches the device.
+     */
+    private TreeMap<Integer, Long> regs(String name) {
+        TreeMap<Integer, Long> regs = devRegs.get(name);
+        if (regs == null) {
+            for (HvmDomainView.Device dv : d.devices()) {
+                if (dv.name().equals(name)) {
+                    regs = new TreeMap<>(dv.registers());
+                }
+            }
+            devRegs.put(name, regs);
+        }
+        return regs;
     }
 
     /**

@@ -1,14 +1,18 @@
 package xpf.conformance.reference.xen;
 
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SequencedMap;
-import java.util.SortedMap;
 import java.util.TreeMap;
-import java.util.TreeSet;
+import java.util.function.Predicate;
+import xpf.conformance.reference.EntryMemory;
+import xpf.conformance.reference.WalkAnswer;
 import xpf.model.scenario.XenProfile;
+import xpf.model.x86.CpuConfig;
 import xpf.model.x86.PscEntryView;
 import xpf.model.x86.TlbEntryView;
 import xpf.model.xen.PvDomainView;
@@ -55,7 +59,8 @@ final class PvState {
     private final Map<Long, Frame> frames = new HashMap<>();
     /** The intended effects, in the order they happen (see docs/reference-model-pv.md "Intended effects"). */
     final SequencedMap<String, String> effects = new LinkedHashMap<>();
-    final TreeSet<String> vmAssist;
+    /** The enabled {@code vm_assist} types: the view's, with this step's {@code HYPERVISOR_vm_assist} changes. */
+    final OverlaySet<String> vmAssist;
     long guestTable;
     long guestTableUser;
     long ldtBase;
@@ -70,12 +75,24 @@ final class PvState {
     /** The context {@code HYPERVISOR_iret} returns to, once predicted (for the event check on return, §5.3). */
     Delivery.Interrupted iretReturn;
 
+    /** The processor of the machine, for walks ({@link Hardware#cpu}). */
+    final CpuConfig cpu;
+    /**
+     * Machine memory with this prediction's writes applied, as the walks read it ({@link #word}): the overlay is
+     * read through, never copied into a map per walk.
+     */
+    final EntryMemory entries = this::word;
+    /** The controls of Xen's last access ({@link Hardware#xenControls}), kept for the next one with the same CR3. */
+    xpf.model.x86.PagingControls xenControls;
+    /** The answer of the last walk ({@link Hardware#walk}); read it before the next walk starts. */
+    final WalkAnswer walk = new WalkAnswer();
+
     PvState(PvDomainView view, PvDomainView.Vcpu vcpu) {
         this.view = view;
         this.vcpu = vcpu;
         this.profile = view.machine().xen();
         this.domid = view.domid();
-        this.vmAssist = new TreeSet<>(view.vmAssist());
+        this.vmAssist = new OverlaySet<>(view.vmAssist());
         this.guestTable = vcpu.guestTable();
         this.guestTableUser = vcpu.guestTableUser();
         this.ldtBase = vcpu.ldtBase();
@@ -83,6 +100,7 @@ final class PvState {
         this.cr3 = vcpu.controls().cr3();
         this.tlb = vcpu.tlb();
         this.psc = vcpu.psc();
+        this.cpu = Hardware.cpu(view.machine());
     }
 
     // ---------------------------------------------------------------------------------------------- CR3 and TLB
@@ -108,13 +126,13 @@ final class PvState {
     }
 
     void flushNonGlobal() {
-        tlb = tlb.stream().filter(TlbEntryView::global).toList();
+        tlb = without(tlb, e -> !e.global());
         psc = List.of();
     }
 
     /** INVLPG: the page's entries, global ones included, and all paging-structure caches (§1.1f). */
     void invlpg(long va) {
-        tlb = tlb.stream().filter(e -> !e.covers(va)).toList();
+        tlb = without(tlb, e -> e.covers(va));
         psc = List.of();
     }
 
@@ -125,8 +143,29 @@ final class PvState {
      * later access to that address (a sub-word ptwr write reading the whole PTE, §3.2) walks the tables in memory.
      */
     void pageFault(long la) {
-        tlb = tlb.stream().filter(e -> !e.covers(la)).toList();
-        psc = psc.stream().filter(p -> !Hardware.pscEntryFor(p, la)).toList();
+        tlb = without(tlb, e -> e.covers(la));
+        psc = without(psc, p -> Hardware.pscEntryFor(p, la));
+    }
+
+    /**
+     * {@code list} without the elements {@code drop} matches, in order (unmodifiable); {@code list} itself when
+     * nothing matches (the usual case: a flush that finds nothing to drop copies nothing).
+     */
+    static <T> List<T> without(List<T> list, Predicate<? super T> drop) {
+        for (int i = 0; i < list.size(); i++) {
+            if (drop.test(list.get(i))) {
+                List<T> kept = new ArrayList<>(list.size() - 1);
+                kept.addAll(list.subList(0, i));
+                for (int j = i + 1; j < list.size(); j++) {
+                    T e = list.get(j);
+                    if (!drop.test(e)) {
+                        kept.add(e);
+                    }
+                }
+                return Collections.unmodifiableList(kept);
+            }
+        }
+        return list;
     }
 
     boolean has(XenVersionTable row) {
@@ -145,11 +184,14 @@ final class PvState {
 
     /** The 8-byte word at {@code addr} (8-aligned machine address). */
     long word(long addr) {
-        Long w = writes.get(addr);
-        if (w != null) {
-            return w;
+        if (!writes.isEmpty()) {
+            Long w = writes.get(addr);
+            if (w != null) {
+                return w;
+            }
         }
-        return view.memory().getOrDefault(addr, 0L);
+        Long v = view.memory().get(addr);
+        return v == null ? 0 : v;
     }
 
     /** {@code size} bytes at any machine address, little-endian. */
@@ -166,22 +208,6 @@ final class PvState {
     void writeWord(long addr, long value) {
         writes.put(addr, value);
         effects.put("mem." + hex(addr), hex(value));
-    }
-
-    /** Machine memory with this prediction's writes applied, for walks. */
-    SortedMap<Long, Long> memory() {
-        if (writes.isEmpty()) {
-            return view.memory();
-        }
-        TreeMap<Long, Long> m = new TreeMap<>(view.memory());
-        writes.forEach((a, v) -> {
-            if (v == 0) {
-                m.remove(a);
-            } else {
-                m.put(a, v);
-            }
-        });
-        return m;
     }
 
     // ---------------------------------------------------------------------------------------------- frames

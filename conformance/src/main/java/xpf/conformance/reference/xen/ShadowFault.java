@@ -236,6 +236,9 @@ final class ShadowFault {
 
         final String tag;
 
+        /** The rows in order, shared (an enum's {@code values()} copies its array on every call). */
+        static final Row[] IN_ORDER = values();
+
         Row(String tag) {
             this.tag = tag;
         }
@@ -244,7 +247,7 @@ final class ShadowFault {
     }
 
     void run() {
-        for (Row row : Row.values()) {
+        for (Row row : Row.IN_ORDER) {
             if (row.decide(this)) {
                 break;
             }

@@ -203,6 +203,9 @@ final class ShadowFault2007 {
 
         final String tag;
 
+        /** The rows in order, shared (an enum's {@code values()} copies its array on every call). */
+        static final Row[] IN_ORDER = values();
+
         Row(String tag) {
             this.tag = tag;
         }
@@ -264,7 +267,7 @@ final class ShadowFault2007 {
     }
 
     void run() {
-        for (Row row : Row.values()) {
+        for (Row row : Row.IN_ORDER) {
             if (row.decide(this)) {
                 break;
             }
