@@ -182,9 +182,39 @@ public final class FrameTable {
     private Object memoKey;
     private long memoVersion = -1;
     private Object memoValue;
+    /**
+     * The frames whose fields changed since the memo was last derived (possibly repeated), while they are few and the
+     * table's membership did not change; {@link #dirtyOverflow} once that no longer holds.
+     */
+    private final PageInfo[] dirty = new PageInfo[DIRTY_MAX];
+    private int dirtyCount;
+    private boolean dirtyOverflow = true;
+    private static final int DIRTY_MAX = 32;
 
+    /** A change of membership (a frame assigned): derived values must be derived anew. */
     void changed() {
         version++;
+        dirtyOverflow = true;
+    }
+
+    /**
+     * A change of one frame's fields. A frame no longer in the table (replaced by {@link #assign}) changes nothing a
+     * derived value reads, so it is not listed.
+     */
+    void changed(PageInfo p) {
+        version++;
+        if (!dirtyOverflow && isMember(p)) {
+            if (dirtyCount == DIRTY_MAX) {
+                dirtyOverflow = true;
+            } else {
+                dirty[dirtyCount++] = p;
+            }
+        }
+    }
+
+    private boolean isMember(PageInfo p) {
+        PageInfo[] c = chunk(p.mfn());
+        return c != null && c[(int) p.mfn() & CHUNK_MASK] == p;
     }
 
     /** A counter that changes whenever the table or any of its frames changes (never goes back to an old value). */
@@ -197,14 +227,36 @@ public final class FrameTable {
      * {@link #version()}: while nothing in the table changes, the same value is returned. {@code derive} must read
      * only this table and must return an immutable value. One slot: a caller passing another {@code key} replaces it.
      */
-    @SuppressWarnings("unchecked")
     public <T> T memo(Object key, java.util.function.Function<FrameTable, T> derive) {
-        if (memoKey != key || memoVersion != version) {
-            memoValue = derive.apply(this);
-            memoKey = key;
-            memoVersion = version;
+        return memo(key, derive, (prev, changedFrames) -> null);
+    }
+
+    /**
+     * {@link #memo(Object, java.util.function.Function)} that may derive the new value from the previous one: when
+     * the table's membership is unchanged since the previous value was derived under the same {@code key} and only a
+     * few frames changed, {@code update} gets that value and those frames (each at least once, all of them members
+     * of the table) and returns the new value, or null to have {@code derive} compute it from scratch. The
+     * result must equal what {@code derive} would give (FrameTableMemoTest, PvDomainViewsIncrementalTest).
+     */
+    @SuppressWarnings("unchecked")
+    public <T> T memo(Object key, java.util.function.Function<FrameTable, T> derive,
+            java.util.function.BiFunction<T, List<PageInfo>, T> update) {
+        if (memoKey == key && memoVersion == version) {
+            return (T) memoValue;
         }
-        return (T) memoValue;
+        T value = null;
+        if (memoKey == key && !dirtyOverflow) {
+            value = update.apply((T) memoValue, Arrays.asList(dirty).subList(0, dirtyCount));
+        }
+        if (value == null) {
+            value = derive.apply(this);
+        }
+        memoValue = value;
+        memoKey = key;
+        memoVersion = version;
+        dirtyCount = 0;
+        dirtyOverflow = false;
+        return value;
     }
 
     public List<PageInfo.Snapshot> snapshot() {

@@ -47,7 +47,7 @@ public final class PageInfo {
     /** Every setter calls this: the table's derived views are stale from here on. */
     private void changed() {
         if (table != null) {
-            table.changed();
+            table.changed(this);
         }
     }
 

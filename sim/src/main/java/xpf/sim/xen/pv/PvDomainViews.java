@@ -22,7 +22,8 @@ public final class PvDomainViews {
 
     public static xpf.model.xen.PvDomainView of(PvDomain d) {
         PvDomainView v = d.view(false); // the frames come from the whole table below
-        SortedMap<Long, xpf.model.xen.PvDomainView.Frame> frames = d.frameTable().memo(FRAMES, PvDomainViews::frames);
+        SortedMap<Long, xpf.model.xen.PvDomainView.Frame> frames = d.frameTable()
+                .memo(FRAMES, PvDomainViews::frames, PvDomainViews::updated).map();
         List<xpf.model.xen.PvDomainView.Vcpu> vcpus = new ArrayList<>();
         for (PvDomainView.Vcpu c : v.vcpus()) {
             PvVcpu pv = d.vcpu(c.id());
@@ -51,11 +52,16 @@ public final class PvDomainViews {
     /** The memo key of the frame-table view in {@link xpf.sim.xen.mm.FrameTable#memo}. */
     private static final Object FRAMES = new Object();
 
+    /** The frame-table view with the arrays behind it (never written after it is made), for the next update. */
+    record Frames(long[] mfns, xpf.model.xen.PvDomainView.Frame[] frames, int n,
+            SortedMap<Long, xpf.model.xen.PvDomainView.Frame> map) {
+    }
+
     /**
      * Every frame of the table as plain data. Xen's frame table is one per machine, so this is the same for every
      * view taken while no frame changed: the table memoises it per version (a frozen map, shared by those views).
      */
-    private static SortedMap<Long, xpf.model.xen.PvDomainView.Frame> frames(xpf.sim.xen.mm.FrameTable table) {
+    static Frames frames(xpf.sim.xen.mm.FrameTable table) {
         // The table iterates by frame number: fill two arrays in that order (no tree to build).
         long[] mfns = new long[64];
         xpf.model.xen.PvDomainView.Frame[] fs = new xpf.model.xen.PvDomainView.Frame[64];
@@ -66,10 +72,31 @@ public final class PvDomainViews {
                 fs = java.util.Arrays.copyOf(fs, 2 * n);
             }
             mfns[n] = p.mfn();
-            fs[n++] = new xpf.model.xen.PvDomainView.Frame(p.mfn(), p.owner(), p.count(), type(p.type()),
-                    p.typeCount(), p.validated(), p.pinned(), p.linearPtCount(), p.paeXenL2());
+            fs[n++] = frame(p);
         }
-        return xpf.model.xen.FrozenSortedMap.ofSorted(mfns, fs, n);
+        return new Frames(mfns, fs, n, xpf.model.xen.FrozenSortedMap.ofSorted(mfns, fs, n));
+    }
+
+    /**
+     * The previous view with the frames a step changed replaced (membership unchanged; FrameTable.memo): a step
+     * changes a few frames of ~300, and making every frame's record anew was the largest part of a PV view. Null
+     * (derive from scratch) if a changed frame is not in the previous view (it cannot be: membership is unchanged).
+     */
+    static Frames updated(Frames prev, java.util.List<PageInfo> changed) {
+        xpf.model.xen.PvDomainView.Frame[] fs = prev.frames().clone();
+        for (PageInfo p : changed) {
+            int i = java.util.Arrays.binarySearch(prev.mfns(), 0, prev.n(), p.mfn());
+            if (i < 0) {
+                return null;
+            }
+            fs[i] = frame(p);
+        }
+        return new Frames(prev.mfns(), fs, prev.n(), xpf.model.xen.FrozenSortedMap.ofSorted(prev.mfns(), fs, prev.n()));
+    }
+
+    private static xpf.model.xen.PvDomainView.Frame frame(PageInfo p) {
+        return new xpf.model.xen.PvDomainView.Frame(p.mfn(), p.owner(), p.count(), type(p.type()), p.typeCount(),
+                p.validated(), p.pinned(), p.linearPtCount(), p.paeXenL2());
     }
 
     /** The view's unit for {@code arch.pv.iopl} is EFLAGS position; a plain level 1..3 is shifted there. */
