@@ -178,12 +178,18 @@ public final class PageWalker {
         boolean global;
 
         private Tables tables;
+        /** The CPU the tables were last checked for: the same object again needs no record comparison. */
+        private CpuConfig checkedCpu;
 
         private void configure(CpuConfig cpu, PagingControls c) {
             Tables t = tables;
+            if (t != null && cpu == checkedCpu && t.isFor(t.cpu, c)) {
+                return;
+            }
             if (t == null || !t.isFor(cpu, c)) {
                 tables = Tables.of(cpu, c);
             }
+            checkedCpu = cpu;
         }
 
         public Status status() {
