@@ -856,14 +856,19 @@ public final class ShadowPaging {
     }
 
     private static ShadowL1e shadowEntry(long vpn, long sl1e, GuestWalk gw, P2mEntry target) {
-        List<Long> slots = new ArrayList<>();
-        for (GuestWalk.GuestEntry e : gw.entries()) {
+        List<GuestWalk.GuestEntry> entries = gw.entries();
+        Long[] slots = new Long[entries.size()];
+        int n = 0;
+        for (GuestWalk.GuestEntry e : entries) {
             if (e.slot() >= 0) {
-                slots.add(e.slot());
+                slots[n++] = e.slot();
             }
         }
         long mfn = ShadowMagic.isMagic(sl1e) ? -1 : target.mfn();
-        return new ShadowL1e(vpn, sl1e, gw.gfn(), mfn, gw.gl1e(), slots, gw.tableMfns(), gw.superpage());
+        // immutable lists, which ShadowL1e's List.copyOf keeps as they are
+        return new ShadowL1e(vpn, sl1e, gw.gfn(), mfn, gw.gl1e(),
+                List.of(n == slots.length ? slots : java.util.Arrays.copyOf(slots, n)), gw.tableMfns(),
+                gw.superpage());
     }
 
     private GuestWalker.WalkContext translateContext(GuestWalker.WalkContext c) {
