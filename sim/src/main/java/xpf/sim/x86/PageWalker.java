@@ -183,10 +183,7 @@ public final class PageWalker {
 
         private void configure(CpuConfig cpu, PagingControls c) {
             Tables t = tables;
-            if (t != null && cpu == checkedCpu && t.isFor(t.cpu, c)) {
-                return;
-            }
-            if (t == null || !t.isFor(cpu, c)) {
+            if (t == null || !t.isFor(cpu == checkedCpu ? t.cpu : cpu, c)) {
                 tables = Tables.of(cpu, c);
             }
             checkedCpu = cpu;
