@@ -178,15 +178,12 @@ public final class PageWalker {
         boolean global;
 
         private Tables tables;
-        /** The CPU the tables were last checked for: the same object again needs no record comparison. */
-        private CpuConfig checkedCpu;
 
         private void configure(CpuConfig cpu, PagingControls c) {
             Tables t = tables;
-            if (t == null || !t.isFor(cpu == checkedCpu ? t.cpu : cpu, c)) {
+            if (t == null || !t.isFor(cpu, c)) {
                 tables = Tables.of(cpu, c);
             }
-            checkedCpu = cpu;
         }
 
         public Status status() {
