@@ -114,10 +114,18 @@ public final class HvmVcpu implements ShadowVcpu {
         return mode != null;
     }
 
+    /** The last context handed out: the same again while mode, controls and PDPTE registers are unchanged. */
+    private GuestWalker.WalkContext walkContext;
+
     @Override
     public GuestWalker.WalkContext walkContext() {
-        return new GuestWalker.WalkContext(mode, controls, pdpte.clone(), domain.guestCpu(), !domain.hap(),
-                domain.hostNx(), domain.profile().paging(), domain.xen()::bug);
+        GuestWalker.WalkContext c = walkContext;
+        if (c == null || c.mode() != mode || c.controls() != controls || !java.util.Arrays.equals(c.pdpte(), pdpte)) {
+            c = new GuestWalker.WalkContext(mode, controls, pdpte.clone(), domain.guestCpu(), !domain.hap(),
+                    domain.hostNx(), domain.profile().paging(), domain.xen()::bug);
+            walkContext = c;
+        }
+        return c;
     }
 
     /** The top-level shadow key: the guest's CR3 table address (PAE: 32-byte aligned), -1 when paging is off. */

@@ -51,11 +51,11 @@ final class XenGuestAccess {
         boolean whitelisted = site.hasExtable()
                 && !(d.pv32() && site == XenSite.BOUNCE_FRAME && d.xen().bug(PvBug.XSA_183));
         xpf.model.x86.PagingControls guest = v.mmu.controls();
-        xpf.model.x86.PagingControls xenCtl = guest.withSmap(d.xenSmap()).withAc(whitelisted);
-        if (xenCtl.equals(guest)) {
-            return accessIn(v, va, size, value, write, site, whitelisted);
+        boolean xenSmap = d.xenSmap();
+        if (guest.cr4Smap() == xenSmap && guest.eflagsAc() == whitelisted) {
+            return accessIn(v, va, size, value, write, site, whitelisted); // Xen's SMAP and AC are the guest's
         }
-        v.mmu.setControls(xenCtl); // CR4.SMAP and EFLAGS.AC changes flush nothing
+        v.mmu.setControls(guest.withSmap(xenSmap).withAc(whitelisted)); // CR4.SMAP and EFLAGS.AC flush nothing
         try {
             return accessIn(v, va, size, value, write, site, whitelisted);
         } finally {

@@ -856,14 +856,19 @@ public final class ShadowPaging {
     }
 
     private static ShadowL1e shadowEntry(long vpn, long sl1e, GuestWalk gw, P2mEntry target) {
-        List<Long> slots = new ArrayList<>();
-        for (GuestWalk.GuestEntry e : gw.entries()) {
+        List<GuestWalk.GuestEntry> entries = gw.entries();
+        Long[] slots = new Long[entries.size()];
+        int n = 0;
+        for (GuestWalk.GuestEntry e : entries) {
             if (e.slot() >= 0) {
-                slots.add(e.slot());
+                slots[n++] = e.slot();
             }
         }
         long mfn = ShadowMagic.isMagic(sl1e) ? -1 : target.mfn();
-        return new ShadowL1e(vpn, sl1e, gw.gfn(), mfn, gw.gl1e(), slots, gw.tableMfns(), gw.superpage());
+        // immutable lists, which ShadowL1e's List.copyOf keeps as they are
+        return new ShadowL1e(vpn, sl1e, gw.gfn(), mfn, gw.gl1e(),
+                List.of(n == slots.length ? slots : java.util.Arrays.copyOf(slots, n)), gw.tableMfns(),
+                gw.superpage());
     }
 
     private GuestWalker.WalkContext translateContext(GuestWalker.WalkContext c) {
@@ -896,13 +901,16 @@ public final class ShadowPaging {
         long index = vpn & (perTable - 1);
         long dist = Math.min(PREFETCH_DISTANCE, perTable - index);
         GuestWalker.WalkContext ctx = translateContext(v.walkContext());
+        // the neighbours share the guest L1 and nothing below writes guest memory or changes the p2m (prefetch
+        // propagation marks nothing dirty): one walk of the upper levels serves them all
+        GuestWalker.UpperLevels upper = new GuestWalker.UpperLevels();
         int made = 0;
         for (long i = 1; i < dist; i++) {
             long pvpn = vpn + i;
             if (tables.get(root, pvpn) != null) {
                 break;
             }
-            GuestWalk pw = GuestWalker.guestWalkTables(ctx, p2m, mem, pvpn << 12, 0, false);
+            GuestWalk pw = GuestWalker.guestWalkTables(ctx, p2m, mem, pvpn << 12, 0, false, upper);
             if (needsAdFault(pw)) {
                 // sh_prefetch: "Not worth continuing if we hit an entry that will need another fault for A/D-bit
                 // propagation anyway" (multi.c, 3.1 and 4.22): a present guest l1e with A clear, or RW without D,
@@ -1035,16 +1043,19 @@ public final class ShadowPaging {
      */
     public List<String> checkInvariants() {
         List<String> out = new ArrayList<>();
-        tables.entries().forEach((root, m) -> {
-            GuestWalker.WalkContext ctx = tables.rootContext(root);
-            for (ShadowL1e s : m.values()) {
-                String where = "root 0x" + Long.toHexString(root) + " va 0x" + Long.toHexString(s.vpn() << 12);
+        // read-only sweep in page order: walks of neighbouring pages share their upper levels (see UpperLevels)
+        GuestWalker.UpperLevels upper = new GuestWalker.UpperLevels();
+        for (Map.Entry<Long, TreeMap<Long, ShadowL1e>> r : tables.roots().entrySet()) {
+            long root = r.getKey();
+            GuestWalker.WalkContext rc = tables.rootContext(root);
+            GuestWalker.WalkContext ctx = rc == null ? null : translateContext(rc);
+            for (ShadowL1e s : r.getValue().values()) {
                 long v = s.sl1e();
                 GuestWalk w = ctx == null ? null
-                        : GuestWalker.guestWalkTables(translateContext(ctx), p2m, mem, s.vpn() << 12, 0, false);
+                        : GuestWalker.guestWalkTables(ctx, p2m, mem, s.vpn() << 12, 0, false, upper);
                 if (ShadowMagic.isGnp(v)) {
                     if (w != null && w.ok()) {
-                        out.add(where + ": guest-not-present magic but the guest maps the page");
+                        out.add(where(root, s) + ": guest-not-present magic but the guest maps the page");
                     }
                     continue;
                 }
@@ -1052,42 +1063,48 @@ public final class ShadowPaging {
                     continue;
                 }
                 if (w == null || !w.ok()) {
-                    out.add(where + ": shadow present but the guest walk fails");
+                    out.add(where(root, s) + ": shadow present but the guest walk fails");
                     continue;
                 }
                 P2mEntry pe = p2m.lookup(w.gfn());
                 if (ShadowMagic.isMmio(v)) {
                     if (pe.type() != P2mType.MMIO_DM || ShadowMagic.mmioGfn(v) != (w.gfn() & 0xFFFFFFFFL)) {
-                        out.add(where + ": MMIO magic for a gfn that is not mmio_dm");
+                        out.add(where(root, s) + ": MMIO magic for a gfn that is not mmio_dm");
                     }
                     continue;
                 }
                 if (pe.mfn() != s.mfn() || (v >>> 12 & ((1L << 40) - 1)) != s.mfn()) {
-                    out.add(where + ": shadow maps mfn 0x" + Long.toHexString(s.mfn()) + ", p2m says 0x"
+                    out.add(where(root, s) + ": shadow maps mfn 0x" + Long.toHexString(s.mfn()) + ", p2m says 0x"
                             + Long.toHexString(pe.mfn()));
                 }
                 if ((v & EntryBits.US) != 0 && !w.rights().user()) {
-                    out.add(where + ": shadow grants U, the guest does not");
+                    out.add(where(root, s) + ": shadow grants U, the guest does not");
                 }
                 if ((v & EntryBits.RW) != 0) {
                     if (!w.rights().writable() || (w.leaf() & EntryBits.D) == 0) {
-                        out.add(where + ": shadow grants RW, the guest does not (or D is clear)");
+                        out.add(where(root, s) + ": shadow grants RW, the guest does not (or D is clear)");
                     }
                     if (pe.type().isReadOnly()) {
-                        out.add(where + ": shadow grants RW on a read-only p2m type " + pe.type().wireName());
+                        out.add(where(root, s) + ": shadow grants RW on a read-only p2m type "
+                                + pe.type().wireName());
                     }
                     if (tables.isPageTable(s.mfn())) {
-                        out.add(where + ": writable mapping of a shadowed page table");
+                        out.add(where(root, s) + ": writable mapping of a shadowed page table");
                     }
                 }
                 if ((v & EntryBits.XD) == 0 && w.rights().executeDisable()) {
-                    out.add(where + ": shadow allows execution, the guest has NX");
+                    out.add(where(root, s) + ": shadow allows execution, the guest has NX");
                 }
                 if ((w.leaf() & EntryBits.A) == 0) {
-                    out.add(where + ": shadow present while the guest entry has A clear");
+                    out.add(where(root, s) + ": shadow present while the guest entry has A clear");
                 }
             }
-        });
+        }
         return out;
+    }
+
+    /** The invariant report's location of a shadow l1e (built only for a violation). */
+    private static String where(long root, ShadowL1e s) {
+        return "root 0x" + Long.toHexString(root) + " va 0x" + Long.toHexString(s.vpn() << 12);
     }
 }

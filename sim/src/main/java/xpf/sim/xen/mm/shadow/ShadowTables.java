@@ -152,6 +152,11 @@ public final class ShadowTables {
         pageTables.clear();
     }
 
+    /** The live shadow maps, for read-only sweeps in this package (no copies, unlike {@link #entries()}). */
+    SortedMap<Long, TreeMap<Long, ShadowL1e>> roots() {
+        return Collections.unmodifiableSortedMap(roots);
+    }
+
     /** Root key → (vpn → entry), a read-only view. */
     public SortedMap<Long, SortedMap<Long, ShadowL1e>> entries() {
         TreeMap<Long, SortedMap<Long, ShadowL1e>> out = new TreeMap<>();

@@ -33,13 +33,19 @@ public record GuestWalk(boolean ok, int pfec, long va, long gfn, long gpa, List<
 
     /** The machine frames of the guest page tables walked (top first), the ones a shadow depends on. */
     public List<Long> tableMfns() {
-        List<Long> out = new java.util.ArrayList<>(entries.size());
+        Long[] out = new Long[entries.size()];
+        int n = 0;
         for (GuestEntry e : entries) {
-            if (e.tableMfn() >= 0 && !out.contains(e.tableMfn())) {
-                out.add(e.tableMfn());
+            long m = e.tableMfn();
+            boolean dup = m < 0;
+            for (int i = 0; i < n && !dup; i++) {
+                dup = out[i] == m;
+            }
+            if (!dup) {
+                out[n++] = m;
             }
         }
-        return java.util.Collections.unmodifiableList(out);
+        return List.of(n == out.length ? out : java.util.Arrays.copyOf(out, n)); // immutable: List.copyOf keeps it
     }
 
     /** The guest's leaf entry as a 4 KiB {@code gl1e} would be (what TRC_SHADOW_* records carry). */

@@ -75,6 +75,44 @@ public final class GuestWalker {
     @XenFunction(symbol = "guest_walk_tables", file = "xen/arch/x86/mm/guest_walk.c", version = "3.1, 4.22")
     public static GuestWalk guestWalkTables(WalkContext ctx, P2m p2m, PhysicalMemory mem, long va, int walk,
             boolean setAd) {
+        return guestWalkTables(ctx, p2m, mem, va, walk, setAd, null);
+    }
+
+    /**
+     * The upper levels of the last walk that reached its last-level table, kept by a caller that walks many pages of
+     * the same guest L1 in a row without changing guest memory or the p2m in between ({@code sh_prefetch}'s
+     * neighbours, the invariant sweep over a root's shadows in page order). Such a walk reads the same upper
+     * entries, makes the same p2m lookups (side-effect free after the first walk made them: a populated or unshared
+     * table is plain RAM from then on) and accumulates the same rights, so only the L1 entry is read again. A model
+     * cache, not a Xen structure; valid only for walks without A/D updates, for one {@link WalkContext} and walk
+     * flags, and only while the caller guarantees nothing else changes.
+     */
+    public static final class UpperLevels {
+        private WalkContext ctx;
+        private int walk;
+        private long key = -1;
+        private List<GuestWalk.GuestEntry> seen;
+        private boolean user;
+        private boolean writable;
+        private boolean xd;
+        private long tableGfn;
+        private long tableOffset;
+        private P2mEntry table;
+
+        boolean matches(WalkContext c, int w, long k) {
+            return ctx == c && walk == w && key == k;
+        }
+    }
+
+    /**
+     * {@link #guestWalkTables(WalkContext, P2m, PhysicalMemory, long, int, boolean)}, reusing (and refreshing)
+     * {@code upper} when it is non-null and {@code setAd} is false: the result is the one a full walk gives.
+     */
+    public static GuestWalk guestWalkTables(WalkContext ctx, P2m p2m, PhysicalMemory mem, long va, int walk,
+            boolean setAd, UpperLevels upper) {
+        if (setAd) {
+            upper = null; // A/D updates change the upper entries a later walk would read
+        }
         PagingProfile prof = ctx.profile();
         PagingControls c = ctx.controls();
         walk &= PfErrorCode.XEN_IMPLICIT | PfErrorCode.I | PfErrorCode.U | PfErrorCode.W;
@@ -103,7 +141,28 @@ public final class GuestWalker {
         boolean xd = false;
         long tableGfn = PagingGeometry.rootBase(mode, c.cr3(), m) >>> 12;
         long tableOffset = PagingGeometry.rootBase(mode, c.cr3(), m) & 0xFFF;
-        for (LevelGeometry g : PagingGeometry.levels(mode)) {
+        List<LevelGeometry> levels = PagingGeometry.levels(mode);
+        int last = levels.size() - 1;
+        LevelGeometry l1 = levels.get(last);
+        long key = la >>> (l1.shift() + l1.indexBits());
+        int from = 0;
+        P2mEntry cachedTable = null;
+        if (upper != null) {
+            if (upper.matches(ctx, walk, key)) {
+                seen.addAll(upper.seen);
+                user = upper.user;
+                writable = upper.writable;
+                xd = upper.xd;
+                tableGfn = upper.tableGfn;
+                tableOffset = upper.tableOffset;
+                cachedTable = upper.table;
+                from = last;
+            } else {
+                upper.ctx = null;
+            }
+        }
+        for (int li = from; li <= last; li++) {
+            LevelGeometry g = levels.get(li);
             boolean pdpteRegister = mode == PagingMode.PAE && g.level() == EntryLevel.PDPTE;
             long e;
             long slot = -1;
@@ -111,7 +170,8 @@ public final class GuestWalker {
             if (pdpteRegister) {
                 e = ctx.pdpte()[(int) g.index(la)];
             } else {
-                P2mEntry t = p2m.getGfnTypeAccess(tableGfn, P2m.Query.ALLOC_UNSHARE);
+                P2mEntry t = cachedTable != null ? cachedTable
+                        : p2m.getGfnTypeAccess(tableGfn, P2m.Query.ALLOC_UNSHARE);
                 // map_domain_gfn (xen/arch/x86/mm/p2m.c, Xen 4.2+; guest_walk.c before): after the ALLOC_UNSHARE
                 // lookup, a paging type populates and fails with PFEC_page_paged, and a gfn still shared (the
                 // unshare failed) fails with PFEC_page_shared (p2m_is_shared) instead of being mapped and walked.
@@ -123,6 +183,18 @@ public final class GuestWalker {
                         p2m.memPagingPopulate(tableGfn);
                     }
                     return failed(va, pfec | synth, seen, g.level(), ctx, mem, setAd, p2m);
+                }
+                if (upper != null && li == last && cachedTable == null) {
+                    upper.ctx = ctx;
+                    upper.walk = walk;
+                    upper.key = key;
+                    upper.seen = List.copyOf(seen);
+                    upper.user = user;
+                    upper.writable = writable;
+                    upper.xd = xd;
+                    upper.tableGfn = tableGfn;
+                    upper.tableOffset = tableOffset;
+                    upper.table = t;
                 }
                 tableMfn = t.mfn();
                 slot = (tableMfn << 12) + tableOffset + g.index(la) * width;
