@@ -4,8 +4,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.TreeMap;
 
-import xpf.model.x86.PageSizes;
-import xpf.model.x86.PfErrorCode;
 import xpf.model.x86.Vectors;
 import xpf.model.x86.WalkOutcome;
 
@@ -135,13 +133,7 @@ public final class WalkAnswer {
 
     /** The line {@link WalkOutcome#summary()} gives for this answer, without building the record. */
     public String summary() {
-        if (!fault) {
-            return "ok pa=0x" + Long.toHexString(pa) + " " + PageSizes.name(pageSize);
-        }
-        if (vector == Vectors.PF) {
-            return "#PF(" + PfErrorCode.symbolic(errorCode) + ") cr2=0x" + Long.toHexString(cr2);
-        }
-        return Vectors.mnemonic(vector) + "(" + errorCode + ")";
+        return fault ? WalkOutcome.faultSummary(vector, errorCode, cr2) : WalkOutcome.successSummary(pa, pageSize);
     }
 
     /** The same answer as the walk-service contract's record. */

@@ -164,10 +164,6 @@ public final class MemoryWords extends AbstractMap<Long, Long> implements Sorted
         return (fromStart || a >= lo) && (toEnd || a < hi);
     }
 
-    private boolean inClosedRange(long a) {
-        return (fromStart || a >= lo) && (toEnd || a <= hi);
-    }
-
     /** The word at {@code a}, 0 when absent (not 8-aligned, outside this map's range, or zero). */
     public long word(long a) {
         if ((a & 7) != 0 || !inRange(a)) {
@@ -246,36 +242,25 @@ public final class MemoryWords extends AbstractMap<Long, Long> implements Sorted
 
     @Override
     public SortedMap<Long, Long> subMap(Long fromKey, Long toKey) {
-        long f = key(fromKey);
-        long t = key(toKey);
-        if (!inRange(f)) {
-            throw new IllegalArgumentException("fromKey out of range");
-        }
-        if (!inClosedRange(t)) {
-            throw new IllegalArgumentException("toKey out of range");
-        }
-        if (f > t) {
-            throw new IllegalArgumentException("fromKey > toKey");
-        }
-        return new MemoryWords(bases, frames, f, false, t, false);
+        return narrowed(keyRange().sub(key(fromKey), key(toKey)));
     }
 
     @Override
     public SortedMap<Long, Long> headMap(Long toKey) {
-        long t = key(toKey);
-        if (!inClosedRange(t)) {
-            throw new IllegalArgumentException("toKey out of range");
-        }
-        return new MemoryWords(bases, frames, lo, fromStart, t, false);
+        return narrowed(keyRange().head(key(toKey)));
     }
 
     @Override
     public SortedMap<Long, Long> tailMap(Long fromKey) {
-        long f = key(fromKey);
-        if (!inRange(f)) {
-            throw new IllegalArgumentException("fromKey out of range");
-        }
-        return new MemoryWords(bases, frames, f, false, hi, toEnd);
+        return narrowed(keyRange().tail(key(fromKey)));
+    }
+
+    private KeyRange keyRange() {
+        return new KeyRange(lo, fromStart, hi, toEnd);
+    }
+
+    private MemoryWords narrowed(KeyRange k) {
+        return new MemoryWords(bases, frames, k.lo(), k.fromStart(), k.hi(), k.toEnd());
     }
 
     @Override

@@ -61,9 +61,16 @@ public record WalkOutcome(
 
     /** One line for messages: "#PF(P|W|U) cr2=0x1000" or "ok pa=0x5000 4K". */
     public String summary() {
-        if (!fault) {
-            return "ok pa=0x" + Long.toHexString(pa) + " " + PageSizes.name(pageSize);
-        }
+        return fault ? faultSummary(vector, errorCode, cr2) : successSummary(pa, pageSize);
+    }
+
+    /** {@link #summary()} of a walk that succeeded (also for answers kept in other forms). */
+    public static String successSummary(long pa, Long pageSize) {
+        return "ok pa=0x" + Long.toHexString(pa) + " " + PageSizes.name(pageSize);
+    }
+
+    /** {@link #summary()} of a walk that faulted. */
+    public static String faultSummary(Integer vector, Integer errorCode, Long cr2) {
         if (vector == Vectors.PF) {
             return "#PF(" + PfErrorCode.symbolic(errorCode) + ") cr2=0x" + Long.toHexString(cr2);
         }

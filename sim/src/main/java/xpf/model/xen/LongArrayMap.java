@@ -11,6 +11,7 @@ import java.util.NoSuchElementException;
 import java.util.Objects;
 import java.util.Set;
 import java.util.SortedMap;
+import xpf.model.x86.KeyRange;
 
 /**
  * The storage of a {@link FrozenSortedMap} built from sorted arrays ({@link FrozenSortedMap#ofSorted}): keys in a
@@ -68,14 +69,6 @@ final class LongArrayMap<V> extends AbstractMap<Long, V> implements SortedMap<Lo
         return i < to && keys[i] == k ? i : -1;
     }
 
-    private boolean inRange(long a) {
-        return (fromStart || a >= lo) && (toEnd || a < hi);
-    }
-
-    private boolean inClosedRange(long a) {
-        return (fromStart || a >= lo) && (toEnd || a <= hi);
-    }
-
     private LongArrayMap<V> range(long l, boolean unboundedLow, long h, boolean unboundedHigh) {
         int f = unboundedLow ? from : ceiling(l);
         int t = unboundedHigh ? to : Math.max(f, ceiling(h));
@@ -126,36 +119,25 @@ final class LongArrayMap<V> extends AbstractMap<Long, V> implements SortedMap<Lo
 
     @Override
     public SortedMap<Long, V> subMap(Long fromKey, Long toKey) {
-        long f = Objects.requireNonNull(fromKey);
-        long t = Objects.requireNonNull(toKey);
-        if (!inRange(f)) {
-            throw new IllegalArgumentException("fromKey out of range");
-        }
-        if (!inClosedRange(t)) {
-            throw new IllegalArgumentException("toKey out of range");
-        }
-        if (f > t) {
-            throw new IllegalArgumentException("fromKey > toKey");
-        }
-        return range(f, false, t, false);
+        return narrowed(keyRange().sub(Objects.requireNonNull(fromKey), Objects.requireNonNull(toKey)));
     }
 
     @Override
     public SortedMap<Long, V> headMap(Long toKey) {
-        long t = Objects.requireNonNull(toKey);
-        if (!inClosedRange(t)) {
-            throw new IllegalArgumentException("toKey out of range");
-        }
-        return range(lo, fromStart, t, false);
+        return narrowed(keyRange().head(Objects.requireNonNull(toKey)));
     }
 
     @Override
     public SortedMap<Long, V> tailMap(Long fromKey) {
-        long f = Objects.requireNonNull(fromKey);
-        if (!inRange(f)) {
-            throw new IllegalArgumentException("fromKey out of range");
-        }
-        return range(f, false, hi, toEnd);
+        return narrowed(keyRange().tail(Objects.requireNonNull(fromKey)));
+    }
+
+    private KeyRange keyRange() {
+        return new KeyRange(lo, fromStart, hi, toEnd);
+    }
+
+    private SortedMap<Long, V> narrowed(KeyRange k) {
+        return range(k.lo(), k.fromStart(), k.hi(), k.toEnd());
     }
 
     @Override

@@ -10,8 +10,8 @@ import java.util.Map;
 import java.util.Random;
 import java.util.SortedMap;
 import java.util.TreeMap;
-import java.util.function.Function;
 import org.junit.jupiter.api.Test;
+import xpf.model.SortedMapChecks;
 
 /**
  * {@link MemoryWords} against what it replaces, {@code Collections.unmodifiableSortedMap(new TreeMap<>(words))}, on
@@ -83,8 +83,8 @@ class MemoryWordsTest {
         List<Map.Entry<Long, Long>> seen = new ArrayList<>();
         got.forEach((k, v) -> seen.add(Map.entry(k, v)));
         assertThat(seen).isEqualTo(new ArrayList<>(want.entrySet()));
-        same(got, want, SortedMap::firstKey);
-        same(got, want, SortedMap::lastKey);
+        SortedMapChecks.same(got, want, SortedMap::firstKey);
+        SortedMapChecks.same(got, want, SortedMap::lastKey);
         for (long k : probes(want, r)) {
             assertThat(got.get(k)).as("get 0x%x", k).isEqualTo(want.get(k));
             assertThat(got.containsKey(k)).isEqualTo(want.containsKey(k));
@@ -95,38 +95,8 @@ class MemoryWordsTest {
         if (depth > 1) {
             return;
         }
-        List<Long> ks = probes(want, r);
-        for (int i = depth == 0 ? 4 : 1; i > 0; i--) {
-            long a = ks.get(r.nextInt(ks.size()));
-            long b = ks.get(r.nextInt(ks.size()));
-            sub(got, want, m -> m.subMap(a, b), r, depth);
-            sub(got, want, m -> m.headMap(a), r, depth);
-            sub(got, want, m -> m.tailMap(b), r, depth);
-        }
-    }
-
-    /** The same value, or the same exception class. */
-    static <T> void same(SortedMap<Long, Long> got, SortedMap<Long, Long> want, Function<SortedMap<Long, Long>, T> f) {
-        Object w;
-        try {
-            w = f.apply(want);
-        } catch (RuntimeException e) {
-            assertThatThrownBy(() -> f.apply(got)).isInstanceOf(e.getClass()).hasMessage(e.getMessage());
-            return;
-        }
-        assertThat((Object) f.apply(got)).isEqualTo(w);
-    }
-
-    static void sub(SortedMap<Long, Long> got, SortedMap<Long, Long> want,
-            Function<SortedMap<Long, Long>, SortedMap<Long, Long>> f, Random r, int depth) {
-        SortedMap<Long, Long> w;
-        try {
-            w = f.apply(want);
-        } catch (RuntimeException e) {
-            assertThatThrownBy(() -> f.apply(got)).isInstanceOf(e.getClass()).hasMessage(e.getMessage());
-            return;
-        }
-        assertSame(f.apply(got), w, r, depth + 1);
+        SortedMapChecks.subMaps(got, want, probes(want, r), r, depth == 0 ? 4 : 1,
+                (g, w) -> assertSame(g, w, r, depth + 1));
     }
 
     @Test

@@ -12,8 +12,8 @@ import java.util.SortedMap;
 import java.util.SortedSet;
 import java.util.TreeMap;
 import java.util.TreeSet;
-import java.util.function.Function;
 import org.junit.jupiter.api.Test;
+import xpf.model.SortedMapChecks;
 
 /**
  * The frozen maps and sets the views share against what the views' constructors used to build,
@@ -57,8 +57,8 @@ class FrozenCollectionsTest {
         assertThat(got.hashCode()).isEqualTo(want.hashCode());
         assertThat(got.toString()).isEqualTo(want.toString());
         assertThat(got.entrySet()).isEqualTo(want.entrySet());
-        same(got, want, SortedMap::firstKey);
-        same(got, want, SortedMap::lastKey);
+        SortedMapChecks.same(got, want, SortedMap::firstKey);
+        SortedMapChecks.same(got, want, SortedMap::lastKey);
         for (long k : probes(want, r)) {
             assertThat(got.get(k)).isEqualTo(want.get(k));
             assertThat(got.containsKey(k)).isEqualTo(want.containsKey(k));
@@ -70,38 +70,8 @@ class FrozenCollectionsTest {
         if (depth > 1) {
             return;
         }
-        List<Long> ks = probes(want, r);
-        for (int i = depth == 0 ? 5 : 2; i > 0; i--) {
-            long a = ks.get(r.nextInt(ks.size()));
-            long b = ks.get(r.nextInt(ks.size()));
-            sub(got, want, m -> m.subMap(a, b), r, depth);
-            sub(got, want, m -> m.headMap(a), r, depth);
-            sub(got, want, m -> m.tailMap(b), r, depth);
-        }
-    }
-
-    static <T> void same(SortedMap<Long, String> got, SortedMap<Long, String> want,
-            Function<SortedMap<Long, String>, T> f) {
-        Object w;
-        try {
-            w = f.apply(want);
-        } catch (RuntimeException e) {
-            assertThatThrownBy(() -> f.apply(got)).isInstanceOf(e.getClass()).hasMessage(e.getMessage());
-            return;
-        }
-        assertThat((Object) f.apply(got)).isEqualTo(w);
-    }
-
-    static void sub(SortedMap<Long, String> got, SortedMap<Long, String> want,
-            Function<SortedMap<Long, String>, SortedMap<Long, String>> f, Random r, int depth) {
-        SortedMap<Long, String> w;
-        try {
-            w = f.apply(want);
-        } catch (RuntimeException e) {
-            assertThatThrownBy(() -> f.apply(got)).isInstanceOf(e.getClass()).hasMessage(e.getMessage());
-            return;
-        }
-        assertSame(f.apply(got), w, r, depth + 1);
+        SortedMapChecks.subMaps(got, want, probes(want, r), r, depth == 0 ? 5 : 2,
+                (g, w) -> assertSame(g, w, r, depth + 1));
     }
 
     @Test
