@@ -124,7 +124,8 @@ public record HvmDomainView(String domain, MachineSpec machine, boolean alive, D
      * software state of the vCPU that outlives an exit ({@code xen}: Xen 3.1's deferred re-queue, SVM
      * {@code deferred_exit_int_info}, VMX {@code deferred_idtv}, {@code deferred_idtv_error_code},
      * {@code vector_injected}; under shadow paging the fast-emulation state {@code last_write_emul_ok},
-     * {@code last_emulated_frame}, {@code last_emulated_mfn}).
+     * {@code last_emulated_frame}, {@code last_emulated_mfn}, and the vTLB slot of that frame
+     * {@code last_emulated_vtlb_live}, {@code last_emulated_vtlb_gfn}).
      */
     public record Vcpu(int id, PagingMode mode, PagingControls controls, int cpl, long rip, long rsp, long rflags,
             int cs, int ss, List<Long> pdpte, long guestCr2, IdtSpec idt, SequencedMap<String, Long> arch,

@@ -98,6 +98,12 @@ final class HvmRun implements GuestDelivery.Cpu {
     boolean fastEmulOk;
     long fastFrame;
     long fastMfn;
+    /**
+     * The vTLB entry of {@link #fastFrame} (F10 of the fault that emulated it; Xen flushes the vTLB only in
+     * {@code sh_invlpg} and {@code sh_update_cr3}, which also clear {@code last_write_emul_ok}): {@code -1} when the
+     * slot no longer holds it, else the gfn it translates the frame to.
+     */
+    long fastVtlbGfn;
     /** The instruction is done (completed, or emulated by Xen). */
     boolean instrDone;
     int exits;
@@ -177,6 +183,7 @@ final class HvmRun implements GuestDelivery.Cpu {
         fastEmulOk = v.xenField("last_write_emul_ok") != 0;
         fastFrame = v.xenField("last_emulated_frame");
         fastMfn = v.xenField("last_emulated_mfn");
+        fastVtlbGfn = v.xenField("last_emulated_vtlb_live") != 0 ? v.xenField("last_emulated_vtlb_gfn") : -1;
         // a pending event left in EVENTINJ / VM-entry information (not consumed yet: the last step stopped after an
         // exit, e.g. a livelock); Xen 3.1 re-queues on the resume path, which runs first (§1.5, §2.5)
         if (svm) {

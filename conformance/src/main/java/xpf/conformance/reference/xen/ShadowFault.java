@@ -296,7 +296,9 @@ final class ShadowFault {
                 f.notes.add("x86_emulate: UNHANDLEABLE (emulator_fails)");
                 res = ShadowOps.Emul.UNHANDLEABLE;
             } else {
-                res = f.ops.emulateWrite(f.notes, f.va);
+                // F1 skipped F10: the emulator's translation of the faulting page hits the vTLB entry the earlier
+                // fault of this frame inserted, if it is still there (fast-emulation-through-stale-vtlb.yaml)
+                res = f.ops.emulateWrite(f.notes, f.va, fast ? r.fastVtlbGfn : -1);
             }
             switch (res) {
                 case EXCEPTION -> {

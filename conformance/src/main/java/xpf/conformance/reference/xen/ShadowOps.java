@@ -344,6 +344,16 @@ final class ShadowOps {
      * pages; a write to a page table is validated into the shadows.
      */
     Emul emulateWrite(List<String> notes, long faultVa) {
+        return emulateWrite(notes, faultVa, -1);
+    }
+
+    /**
+     * As {@link #emulateWrite(List, long)}, with {@code vtlbGfn} (not -1) the gfn a vTLB entry older than this fault
+     * gives the faulting page (F1 fast emulation): {@code sh_gva_to_gfn} looks the vTLB up before walking, and that
+     * entry was inserted with W|P (F10 of a write fault), which covers the emulator's P|W and P lookups. The guest's
+     * tables are not read for that page (a stale translation is used as it is: x86-paging.md §1.1f, no A/D).
+     */
+    Emul emulateWrite(List<String> notes, long faultVa, long vtlbGfn) {
         if (r.acc.kind() != AccessKind.WRITE) {
             throw new NotModelled("emulating a non-write instruction on a page table");
         }
@@ -367,6 +377,15 @@ final class ShadowOps {
             // error code): that read faults before any write mapping is attempted
             for (long p = first; p <= last; p++) {
                 long a = p == first ? va : p << 12;
+                if (vtlbGfn >= 0 && p == faultVa >>> 12) {
+                    HvmDomainView.P2m e = r.p2m(vtlbGfn);
+                    if (!HvmRun.isRam(e.type()) || e.mfn() < 0) {
+                        notes.add("the emulated read of 0x" + Long.toHexString(a) + " reaches gfn 0x"
+                                + Long.toHexString(vtlbGfn) + " (" + e.type() + "), no page: UNHANDLEABLE");
+                        return Emul.UNHANDLEABLE;
+                    }
+                    continue;
+                }
                 XenGuestWalk.Result w = r.pagingOn ? XenGuestWalk.walk(r.xenWalk, r.c, r.xenMemory,
                         new Access(a, AccessKind.READ, emulatorCpl(p, faultVa), false, false)) : identity(a);
                 if (!w.ok()) {
@@ -390,30 +409,38 @@ final class ShadowOps {
         }
         for (long p = first; p <= last; p++) {
             long a = p == first ? va : p << 12;
-            XenGuestWalk.Result w;
-            if (!r.pagingOn) {
-                w = identity(a);
+            long gfn;
+            if (vtlbGfn >= 0 && p == faultVa >>> 12) {
+                notes.add("emulate_gva_to_mfn(0x" + Long.toHexString(a) + "): vtlb_lookup hit, gfn 0x"
+                        + Long.toHexString(vtlbGfn));
+                gfn = vtlbGfn;
             } else {
-                w = XenGuestWalk.walk(r.xenWalk, r.c, r.xenMemory, new Access(a, AccessKind.WRITE,
-                        emulatorCpl(p, faultVa), false, false));
+                XenGuestWalk.Result w;
+                if (!r.pagingOn) {
+                    w = identity(a);
+                } else {
+                    w = XenGuestWalk.walk(r.xenWalk, r.c, r.xenMemory, new Access(a, AccessKind.WRITE,
+                            emulatorCpl(p, faultVa), false, false));
+                }
+                if (!w.ok()) {
+                    notes.add("emulate_gva_to_mfn(0x" + Long.toHexString(a) + ") fails: #PF "
+                            + xpf.model.x86.PfErrorCode.symbolic(w.pfec() & 0xFFFF));
+                    r.inject(14, w.pfec() & 0xFFFF, a, "hvm.3.E7");
+                    return Emul.EXCEPTION;
+                }
+                applyAd(w);
+                gfn = w.gfn();
             }
-            if (!w.ok()) {
-                notes.add("emulate_gva_to_mfn(0x" + Long.toHexString(a) + ") fails: #PF "
-                        + xpf.model.x86.PfErrorCode.symbolic(w.pfec() & 0xFFFF));
-                r.inject(14, w.pfec() & 0xFFFF, a, "hvm.3.E7");
-                return Emul.EXCEPTION;
-            }
-            applyAd(w);
-            HvmDomainView.P2m e = r.p2m(w.gfn());
+            HvmDomainView.P2m e = r.p2m(gfn);
             if (!HvmRun.isRam(e.type()) || e.mfn() < 0 || e.type().equals("ioreq_server")) {
-                notes.add("emulated write target gfn 0x" + Long.toHexString(w.gfn()) + " is " + e.type()
+                notes.add("emulated write target gfn 0x" + Long.toHexString(gfn) + " is " + e.type()
                         + ": UNHANDLEABLE");
                 return Emul.UNHANDLEABLE;
             }
             if (HvmRun.isDiscardWrite(e.type())) {
                 // sh_emulate_map_dest: a discard-write frame ends the mapping with a silent OKAY: nothing is
                 // written, a later page is never looked at
-                notes.add("emulated write to a discard-write frame (gfn 0x" + Long.toHexString(w.gfn())
+                notes.add("emulated write to a discard-write frame (gfn 0x" + Long.toHexString(gfn)
                         + "): dropped");
                 return Emul.OKAY;
             }

@@ -151,7 +151,10 @@ public final class ShadowPaging {
 
     /**
      * A vCPU's SHOPT_FAST_EMULATION state by Xen's names ({@code last_write_emul_ok}, {@code last_emulated_frame},
-     * {@code last_emulated_mfn}), for the plain-data view.
+     * {@code last_emulated_mfn}), for the plain-data view, and the vTLB slot of that frame
+     * ({@code v->arch.paging.vtlb[vtlb_hash(last_emulated_frame)]}): {@code last_emulated_vtlb_live} is 1 while it
+     * still holds the frame's translation (no vtlb_flush, no other page's insert since), {@code last_emulated_vtlb_gfn}
+     * the gfn it gives.
      */
     public java.util.SequencedMap<String, Long> fastEmulationState(int vcpuId) {
         java.util.SequencedMap<String, Long> m = new java.util.LinkedHashMap<>();
@@ -159,6 +162,8 @@ public final class ShadowPaging {
         m.put("last_write_emul_ok", fe != null && fe.lastWriteEmulOk ? 1L : 0L);
         m.put("last_emulated_frame", fe == null ? 0L : fe.frame);
         m.put("last_emulated_mfn", fe == null ? 0L : fe.mfn);
+        m.put("last_emulated_vtlb_live", fe != null && fe.vtlbLive ? 1L : 0L);
+        m.put("last_emulated_vtlb_gfn", fe == null ? 0L : fe.vtlbGfn);
         return m;
     }
 
