@@ -15,14 +15,17 @@ final class HapFault {
     final long gla;
     final AccessKind kind;
     final boolean inGpt;
+    /** The exit interrupted an event's delivery: the faulting access is the processor's, not the instruction's. */
+    final boolean duringDelivery;
     final long gfn;
     HvmDomainView.P2m entry;
     /** The type before the class-3 lookup (populate-on-demand and unsharing change it). */
     String typeBefore;
     boolean sharingEnomem;
 
-    HapFault(HvmRun r, long gpa, long gla, AccessKind kind, boolean inGpt) {
+    HapFault(HvmRun r, long gpa, long gla, AccessKind kind, boolean inGpt, boolean duringDelivery) {
         this.r = r;
+        this.duringDelivery = duringDelivery;
         this.gpa = gpa;
         this.gla = gla;
         this.kind = kind;
@@ -84,6 +87,8 @@ final class HapFault {
                     }
                     if (f.r.step.knobs().emulatorFails()) {
                         f.r.inject(13, 0, null, tag);
+                    } else if (f.duringDelivery) {
+                        f.stepInstructionAfterDeliveryExit(tag);
                     } else {
                         // hvmemul_map_linear_addr stops at the first discard-write frame with X86EMUL_OKAY: the
                         // whole write is dropped, a second page is never translated (a plain write, and OR / XCHG
@@ -179,6 +184,26 @@ final class HapFault {
     void mmio(String tag) {
         if (!r.handleMmio(gpa, tag)) {
             r.inject(13, 0, null, tag);   // emulation failure ⇒ #GP(0)
+        }
+    }
+
+    /**
+     * A delivery's own write (the frame push, say) to a discard-write frame. {@code hvm_hap_nested_page_fault} has no
+     * event check before {@code handle_mmio_with_translation} → {@code handle_mmio} → {@code hvm_emulate_one}
+     * (hvm.c, hvm/io.c, xen-project/xen master c447b73), so Xen emulates the instruction at RIP, the step's (it has
+     * not retired), not the push, while the interrupted event is already re-queued ({@code vmx_idtv_reinject} /
+     * EVENTINJ := EXITINTINFO). The emulator walks the step's access with its rights first
+     * ({@code hvmemul_read}/{@code hvmemul_write} → {@code linear_read} / {@code hvmemul_map_linear_addr}); when
+     * that walk fails (the step's own #PF being delivered, typically) Xen injects the emulator's #PF, which
+     * {@code hvm_combine_hw_exceptions} combines with the re-queued event (#PF on #PF ⇒ #DF; anything on #DF ⇒
+     * {@code hvm_triple_fault}). An instruction the emulator would perform is not modelled here: it would retire by
+     * emulation with the event still queued, and the next delivery's exit would emulate whatever follows it.
+     */
+    void stepInstructionAfterDeliveryExit(String tag) {
+        r.trail.add("the delivery's write exited; hvm_emulate_one decodes the instruction at RIP, the step's");
+        if (!r.emulatorCrossingFault(tag)) {
+            throw new NotModelled("Xen's emulator performing the step's instruction after a delivery's write to a "
+                    + "discard-write frame exited");
         }
     }
 

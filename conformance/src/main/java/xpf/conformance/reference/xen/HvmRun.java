@@ -890,7 +890,7 @@ final class HvmRun implements GuestDelivery.Cpu {
         if (!modern) {
             throw new NotModelled("HAP in the xen-3.1 profile");
         }
-        new HapFault(this, r.gpa(), gla, r.npfKind(), r.inGpt()).run();
+        new HapFault(this, r.gpa(), gla, r.npfKind(), r.inGpt(), during != null).run();
     }
 
     /** A triple-fault exit (SVM VMEXIT_SHUTDOWN 0x7F, VMX exit reason 2) → hvm_triple_fault (§1.3 step 8, §2.3). */
