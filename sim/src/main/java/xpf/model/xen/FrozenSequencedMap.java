@@ -1,12 +1,9 @@
 package xpf.model.xen;
 
-import java.util.AbstractMap;
-import java.util.Collection;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.SequencedMap;
-import java.util.Set;
 
 /**
  * An immutable insertion-ordered map that owns its storage (the ordered counterpart of {@link FrozenSortedMap}): the
@@ -16,12 +13,11 @@ import java.util.Set;
  * <p>Behaves exactly like {@code Collections.unmodifiableSequencedMap(new LinkedHashMap<>(source))}: same order,
  * same {@code equals}/{@code hashCode}/{@code toString}, unmodifiable.
  */
-public final class FrozenSequencedMap<K, V> extends AbstractMap<K, V> implements SequencedMap<K, V> {
-
-    private final SequencedMap<K, V> map;
+public final class FrozenSequencedMap<K, V> extends FrozenMap<K, V, SequencedMap<K, V>>
+        implements SequencedMap<K, V> {
 
     private FrozenSequencedMap(SequencedMap<K, V> owned) {
-        this.map = Collections.unmodifiableSequencedMap(owned);
+        super(Collections.unmodifiableSequencedMap(owned));
     }
 
     /** {@code source} itself when it is already frozen, else a frozen copy of it. */
@@ -59,83 +55,4 @@ public final class FrozenSequencedMap<K, V> extends AbstractMap<K, V> implements
         return map.lastEntry();
     }
 
-    @Override
-    public int size() {
-        return map.size();
-    }
-
-    @Override
-    public boolean isEmpty() {
-        return map.isEmpty();
-    }
-
-    @Override
-    public boolean containsKey(Object key) {
-        return map.containsKey(key);
-    }
-
-    @Override
-    public boolean containsValue(Object value) {
-        return map.containsValue(value);
-    }
-
-    @Override
-    public V get(Object key) {
-        return map.get(key);
-    }
-
-    @Override
-    public V getOrDefault(Object key, V defaultValue) {
-        return map.getOrDefault(key, defaultValue);
-    }
-
-    @Override
-    public Set<K> keySet() {
-        return map.keySet();
-    }
-
-    @Override
-    public Collection<V> values() {
-        return map.values();
-    }
-
-    @Override
-    public Set<Map.Entry<K, V>> entrySet() {
-        return map.entrySet();
-    }
-
-    @Override
-    public V put(K key, V value) {
-        throw new UnsupportedOperationException();
-    }
-
-    @Override
-    public V remove(Object key) {
-        throw new UnsupportedOperationException();
-    }
-
-    @Override
-    public void putAll(Map<? extends K, ? extends V> m) {
-        throw new UnsupportedOperationException();
-    }
-
-    @Override
-    public void clear() {
-        throw new UnsupportedOperationException();
-    }
-
-    @Override
-    public boolean equals(Object o) {
-        return o == this || map.equals(o);
-    }
-
-    @Override
-    public int hashCode() {
-        return map.hashCode();
-    }
-
-    @Override
-    public String toString() {
-        return map.toString();
-    }
 }

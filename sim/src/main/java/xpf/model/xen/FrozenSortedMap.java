@@ -1,11 +1,8 @@
 package xpf.model.xen;
 
-import java.util.AbstractMap;
 import java.util.Collections;
 import java.util.Comparator;
-import java.util.Map;
 import java.util.Objects;
-import java.util.Set;
 import java.util.SortedMap;
 import java.util.TreeMap;
 
@@ -18,16 +15,14 @@ import java.util.TreeMap;
  * <p>Behaves exactly like {@code Collections.unmodifiableSortedMap(new TreeMap<>(source))}: same iteration order,
  * same {@code equals}/{@code hashCode}/{@code toString}, sub-maps are unmodifiable views.
  */
-public final class FrozenSortedMap<K, V> extends AbstractMap<K, V> implements SortedMap<K, V> {
-
-    private final SortedMap<K, V> map;
+public final class FrozenSortedMap<K, V> extends FrozenMap<K, V, SortedMap<K, V>> implements SortedMap<K, V> {
 
     private FrozenSortedMap(TreeMap<K, V> owned) {
-        this.map = Collections.unmodifiableSortedMap(owned);
+        super(Collections.unmodifiableSortedMap(owned));
     }
 
     private FrozenSortedMap(SortedMap<K, V> readOnly, boolean unused) {
-        this.map = readOnly;
+        super(readOnly);
     }
 
     /**
@@ -104,58 +99,4 @@ public final class FrozenSortedMap<K, V> extends AbstractMap<K, V> implements So
         return map.lastKey();
     }
 
-    @Override
-    public int size() {
-        return map.size();
-    }
-
-    @Override
-    public boolean isEmpty() {
-        return map.isEmpty();
-    }
-
-    @Override
-    public boolean containsKey(Object key) {
-        return map.containsKey(key);
-    }
-
-    @Override
-    public boolean containsValue(Object value) {
-        return map.containsValue(value);
-    }
-
-    @Override
-    public V get(Object key) {
-        return map.get(key);
-    }
-
-    @Override
-    public Set<K> keySet() {
-        return map.keySet();
-    }
-
-    @Override
-    public java.util.Collection<V> values() {
-        return map.values();
-    }
-
-    @Override
-    public Set<Map.Entry<K, V>> entrySet() {
-        return map.entrySet();
-    }
-
-    @Override
-    public boolean equals(Object o) {
-        return o == this || map.equals(o);
-    }
-
-    @Override
-    public int hashCode() {
-        return map.hashCode();
-    }
-
-    @Override
-    public String toString() {
-        return map.toString();
-    }
 }
