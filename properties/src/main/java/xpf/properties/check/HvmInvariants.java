@@ -56,6 +56,9 @@ final class HvmInvariants {
         if (KnownIssues.vcpusInDifferentModes(after)) {
             runFlags.add(KnownIssues.MIXED_MODES);
         }
+        if (KnownIssues.vcpusDisagreeOnNxe(d)) {
+            runFlags.add(KnownIssues.NX_PER_VCPU);
+        }
         if (o.called("shadow_remove_all_shadows", "dropped", "0")) {
             runFlags.add(KnownIssues.UNSHADOW_IN_USE);
         }
@@ -106,6 +109,9 @@ final class HvmInvariants {
         }
         if (runFlags.contains(KnownIssues.UNSHADOW_IN_USE)) {
             own = own.stream().filter(m -> !m.contains("writable mapping of a shadowed page table")).toList();
+        }
+        if (runFlags.contains(KnownIssues.NX_PER_VCPU)) {
+            own = own.stream().filter(m -> !m.contains("shadow allows execution, the guest has NX")).toList();
         }
         if (!own.isEmpty()) {
             throw new Violation.Isolation("shadow-invariants", own.get(0) + (own.size() > 1 ? " (+" + (own.size() - 1)
