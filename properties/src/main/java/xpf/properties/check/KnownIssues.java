@@ -165,9 +165,14 @@ public final class KnownIssues {
      * guest_nx_enabled(v)}), and shadows are shared by the domain's vCPUs. So once two vCPUs of a domain disagree on
      * EFER.NXE, a shadow l1e one of them built without NX may serve the other, whose walk says NX: the sweep of every
      * shadow entry against the guest walk of its root's vCPU ({@code ShadowPaging.checkInvariants}) then reports
-     * "shadow allows execution, the guest has NX". Fuzz seed 21, try 140,311 (xen-3.1, vCPU 1 cleared NXE and read a
-     * page; vCPU 0, NXE set, ran on its shadow). Only that line of the sweep is waived, for the rest of the run; the
-     * property's own per-step check judges an entry by the acting vCPU's controls and still runs.
+     * "shadow allows execution, the guest has NX" (fuzz seed 21, try 140,311: xen-3.1, vCPU 1 cleared NXE and read a
+     * page; vCPU 0, NXE set, ran on its shadow). The other way round, a vCPU without NXE runs on entries another
+     * vCPU built with NX, where its own walk fails with RSVD (NX set while EFER.NXE is clear, SDM vol. 3 §4.5), so
+     * the sweep reports "shadow present but the guest walk fails" (seed 21, try 173,328, xen-4.22); the processor
+     * does not fault there, since under shadow paging EFER.NXE is Xen's bit, not the guest's ({@code
+     * vmx_update_guest_efer} in hvm/vmx/vmx.c and the EFER handling of hvm/svm/svm.c, master c447b73). Those two lines of
+     * the sweep are waived for the rest of the run; the property's own per-step check judges an entry by the acting
+     * vCPU's controls and still runs.
      */
     static boolean vcpusDisagreeOnNxe(xpf.sim.xen.hvm.HvmDomain d) {
         var vs = d.vcpus();
