@@ -39,4 +39,23 @@ class ExpectationMatcherTest {
         assertThat(ExpectationMatcher.differences(expect(OutcomeClass.INJECTED, "error_code", "P|W",
                 "delivery.error_code", "P|W", "delivery.frame.error_code", "3"), inj)).isEmpty();
     }
+
+    /**
+     * Fuzz seed 21, try 1,087,792: the file expected an injected #PF (error_code U) and the simulator injected #GP;
+     * the matcher read "U" as the #GP's numeric error code and threw NumberFormatException instead of reporting it.
+     */
+    @Test
+    void aPageFaultErrorCodeExpectedWhereAnotherVectorCameIsADifferenceNotACrash() {
+        Outcome.Delivered d = new Outcome.Delivered(13, 0, null, 0xc1000d00L,
+                new java.util.LinkedHashMap<>(Map.of("error_code", 0x0L)));
+        Outcome gp = new Outcome.Injected(13, 0, null, new LinkedHashMap<>(), d);
+        assertThat(ExpectationMatcher.differences(expect(OutcomeClass.INJECTED, "vector", "14", "error_code", "U",
+                "delivery.vector", "14", "delivery.error_code", "U", "delivery.frame.error_code", "0x4"), gp))
+                .containsExactly("vector: expected 14, got 13", "error_code: expected U, got 0x0",
+                        "delivery.vector: expected 14, got 13", "delivery.error_code: expected U, got 0x0",
+                        "delivery.frame.error_code: expected 0x4, got 0x0");
+        // without the expected vector beside it, a symbolic #PF error code still reads as one
+        assertThat(ExpectationMatcher.differences(expect(OutcomeClass.INJECTED, "error_code", "P|W"), gp))
+                .containsExactly("error_code: expected P|W, got 0x0");
+    }
 }
