@@ -90,6 +90,21 @@ final class ShadowFault2007 {
                 return false;
             }
         },
+        /**
+         * Guest paging off: 3.1 walks the p2m itself (sh_update_paging_modes, common.c of 3.1.0-branched: guest_table
+         * := the p2m's first L3, shadowed as a PAE guest), which has no entry for an MMIO gfn: the effective l1e is
+         * not present and sh_page_fault goes to MMIO at gpa = va ("Not present in p2m map, means this is mmio")
+         * before any shadow entry is built or prefetched (finding seed10-try5356).
+         */
+        UNPAGED_MMIO("hvm.3.4") {
+            boolean decide(ShadowFault2007 f) {
+                if (f.r.pagingOn || !f.r.p2m(f.walk.gfn()).type().equals("mmio_dm")) {
+                    return false;
+                }
+                mmio(f, f.va & 0xFFFF_FFFFL, tag);
+                return true;
+            }
+        },
         /** eff l1e not present → not a shadow fault: inject the hardware error code. */
         NOT_PRESENT("hvm.3.4") {
             boolean decide(ShadowFault2007 f) {

@@ -303,6 +303,15 @@ final class ShadowOps {
                 long base = w.gfn();
                 gfn = base + i;
                 gl1e = leaf == null ? (P | RW | US | A | D) : (leaf.value() & ~PS & ~0x1000L);
+                if (leaf == null && !r.modern) {
+                    // 3.1 with paging off: the neighbours are the next entries of a p2m L1 (gw->l1e of the walk of
+                    // the p2m), P|RW|US|A|D for a gfn with memory and empty otherwise, and an empty guest l1e is
+                    // shadowed with the gnp magic (sh_prefetch / _sh_propagate, multi.c of 3.1.0-branched)
+                    HvmDomainView.P2m pe = r.p2m(gfn);
+                    if (!HvmRun.isRam(pe.type()) || pe.mfn() < 0) {
+                        gl1e = 0;
+                    }
+                }
             }
             long sl1e = propagate(gl1e, gfn, superpage ? fabricatedUpper(w) : up, false);
             if (sl1e != 0) {

@@ -47,14 +47,14 @@ public record HvmProfile(String name, PagingProfile paging, boolean combineExcep
     /** Xen 3.1 (3.1.0-branched, May 2007): the seed mail's era. */
     public static final HvmProfile XEN_3_1 = new HvmProfile("xen-3.1",
             new PagingProfile("xen-3.1", false, false, false, true, false, false, false, false, false, false, true,
-                    false, true, false),
+                    false, true, false, true),
             false, Requeue.INTR_ASSIST_EXT_INTR_ONLY, Requeue.INTR_ASSIST_UNLESS_INJECTED, false, true, false, BIT_MC,
             false, "svm_inject_exception", false);
 
     /** Xen 4.22 (current). */
     public static final HvmProfile XEN_4_22 = new HvmProfile("xen-4.22",
             new PagingProfile("xen-4.22", true, true, true, false, true, true, true, true, true, true, true, true,
-                    false, true),
+                    false, true, false),
             true, Requeue.EXIT_HANDLER_NEEDS_REINJECTION, Requeue.EXIT_HANDLER_NEEDS_REINJECTION, true, false, true,
             BIT_DB | BIT_AC | BIT_MC, true, "svm_inject_event", true);
 

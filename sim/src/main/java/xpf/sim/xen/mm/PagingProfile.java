@@ -28,17 +28,23 @@ package xpf.sim.xen.mm;
  * @param emulateFailsSystemSegments the shadow emulator's ops refuse a system-segment (implicit) access: {@code
  *                               hvm_emulate_read} only takes user segments, {@code hvm_emulate_write}/{@code _cmpxchg}
  *                               fail in {@code hvm_get_seg_reg} beyond the six user segments (XSA-187, 2016)
+ * @param unpagedTableIsP2m      with guest paging off, the guest table Xen shadows is the p2m itself (3.1:
+ *                               {@code sh_update_paging_modes} of 3.1.0-branched points {@code guest_table} at the
+ *                               p2m's first L3 and shadows it as a PAE guest, so a gfn with no p2m entry is "not
+ *                               present" there and means MMIO at gpa = va); current Xen shadows a 1:1 table of 4 MiB
+ *                               superpages ({@code unpaged_pagetable}, every entry present)
  */
 public record PagingProfile(String name, boolean walkChecksReservedBits, boolean walkChecksRights,
         boolean walkSetsAccessedDirty, boolean gnpFastPath, boolean fastEmulation, boolean pfecImplicit,
         boolean walkPatchesErrorCodeP, boolean cr0WpEmulation, boolean p2mTypeChecks, boolean shadowTrace,
         boolean prefetch, boolean limitShadowPaddrBits, boolean emulateChecksInjectionFaulted,
-        boolean emulateFailsSystemSegments) {
+        boolean emulateFailsSystemSegments, boolean unpagedTableIsP2m) {
 
     /** The same profile, for walks that only translate (validation, prefetch, invariant checks): no rights checks. */
     public PagingProfile translateOnly() {
         return new PagingProfile(name, walkChecksReservedBits, false, walkSetsAccessedDirty, gnpFastPath,
                 fastEmulation, pfecImplicit, walkPatchesErrorCodeP, cr0WpEmulation, p2mTypeChecks, shadowTrace,
-                prefetch, limitShadowPaddrBits, emulateChecksInjectionFaulted, emulateFailsSystemSegments);
+                prefetch, limitShadowPaddrBits, emulateChecksInjectionFaulted, emulateFailsSystemSegments,
+                unpagedTableIsP2m);
     }
 }

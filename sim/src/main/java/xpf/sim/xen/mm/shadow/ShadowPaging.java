@@ -267,6 +267,16 @@ public final class ShadowPaging {
         GuestWalk gw = GuestWalker.guestWalkTables(ctx, p2m, mem, va, walkEc, true);
         t.call("guest_walk_tables", "va", va, "walk", Trace.ec(walkEc), "ok", gw.ok(), "pfec", Trace.ec(gw.pfec()),
                 "gfn", gw.ok() ? gw.gfn() : -1L);
+        // 3.1 with guest paging off: the table walked is the p2m itself, which has no entry for an MMIO gfn, so the
+        // effective l1e is not present and sh_page_fault (3.1.0-branched, multi.c) goes straight to MMIO at gpa = va
+        // ("Not present in p2m map, means this is mmio"): nothing is propagated and nothing prefetched. (Fixed, with
+        // finding seed10-try5356: the model built an MMIO magic entry and, with the prefetch below, shadowed the
+        // neighbours of a page that 3.1 never shadows.)
+        if (gm == null && profile.unpagedTableIsP2m() && gw.ok()
+                && p2m.lookup(gw.gfn()).type() == P2mType.MMIO_DM) {
+            t.call("sh_page_fault.unpaged_mmio", "gpa", gw.gpa());
+            return mmio(v, va, gw.gfn(), insn, emulatorFails, ec, ShadowTrace.MMIO, t);
+        }
         // F6 (OOS builds): the error code's P follows the walk.
         if (profile.walkPatchesErrorCodeP()) {
             ec = (ec & ~PfErrorCode.P) | (gw.pfec() & PfErrorCode.P);
@@ -894,17 +904,23 @@ public final class ShadowPaging {
         return (e & 0x1) != 0 && ((e & 0x20) == 0 || ((e & 0x2) != 0 && (e & 0x40) == 0)); // P; A; RW without D
     }
 
-    /** {@code sh_prefetch}: shadow up to 31 following entries of the same guest L1 (4 KiB leaves only here). */
+    /**
+     * {@code sh_prefetch}: shadow up to 31 following entries, no further than the end of the shadow l1 page: of the
+     * same guest L1, or of the same guest superpage ("fragmented superpage": the l1e fabricated from the superpage,
+     * gfn + i), which includes the table Xen shadows for a guest with paging off.
+     */
     @XenFunction(symbol = "sh_prefetch", file = "xen/arch/x86/mm/shadow/multi.c", version = "3.1, 4.22")
     private void shPrefetch(ShadowVcpu v, long root, long va, GuestWalk gw, Trace t) {
-        if (gw.leafLevel() != EntryLevel.PTE || v.guestMode() == null) {
-            return;
-        }
-        int perTable = v.guestMode() == PagingMode.LEGACY2 ? 1024 : 512;
-        long vpn = (v.guestMode() == PagingMode.LONG4 || v.guestMode() == PagingMode.LONG5 ? va
-                : va & 0xFFFFFFFFL) >>> 12;
-        long index = vpn & (perTable - 1);
-        long dist = Math.min(PREFETCH_DISTANCE, perTable - index);
+        PagingMode gm = v.guestMode();
+        long vpn = (gm == PagingMode.LONG4 || gm == PagingMode.LONG5 ? va : va & 0xFFFFFFFFL) >>> 12;
+        // "Prefetch no further than the end of the _shadow_ l1 MFN" (multi.c, 3.1.0-branched and 4.22 c447b73):
+        // 64-bit Xen's shadow l1 pages hold 512 entries whatever the guest mode (a 2-level guest's L1 and a 4 MiB
+        // superpage are shadowed by two pages, and ptr_sl1e points into one of them), so the distance is counted
+        // to the next 512-entry boundary. Fixed with finding seed10-try5356: the model skipped guest superpages
+        // and the table of a guest with paging off (4.22: the 4 MiB superpages of unpaged_pagetable; 3.1: the
+        // p2m's L1s), and counted a 2-level guest's L1 to its 1024th entry.
+        long dist = Math.min(PREFETCH_DISTANCE, 512 - (vpn & 511));
+        boolean unpagedP2m = gm == null && profile.unpagedTableIsP2m();
         GuestWalker.WalkContext ctx = translateContext(v.walkContext());
         // the neighbours share the guest L1 and nothing below writes guest memory or changes the p2m (prefetch
         // propagation marks nothing dirty): one walk of the upper levels serves them all
@@ -933,10 +949,17 @@ public final class ShadowPaging {
                 }
                 sl1e = ShadowMagic.GNP;
             } else {
-                if (pw.leafLevel() != EntryLevel.PTE) {
+                target = p2m.getGfnTypeAccess(pw.gfn(), P2m.Query.QUERY);
+                if (unpagedP2m && target.type() == P2mType.MMIO_DM) {
+                    // 3.1, paging off: the neighbour is the next entry of a p2m L1, empty for an MMIO gfn, and
+                    // _sh_propagate shadows a not-present guest l1e with the gnp magic (the fast path then sends the
+                    // access to MMIO at gpa = va). Other gfns without memory are left empty here: the model sends a
+                    // 3.1 unpaged access to them to F9 (injection), not to the device model as 3.1 does, and the
+                    // reference does not model that case.
+                    tables.set(root, new ShadowL1e(pvpn, ShadowMagic.GNP, -1, -1, 0, List.of(), List.of(), false));
+                    made++;
                     continue;
                 }
-                target = p2m.getGfnTypeAccess(pw.gfn(), P2m.Query.QUERY);
                 sl1e = shPropagate(pw, target, FetchType.PREFETCH, t);
                 if (sl1e == 0) {
                     continue;
@@ -1059,7 +1082,10 @@ public final class ShadowPaging {
                 GuestWalk w = ctx == null ? null
                         : GuestWalker.guestWalkTables(ctx, p2m, mem, s.vpn() << 12, 0, false, upper);
                 if (ShadowMagic.isGnp(v)) {
-                    if (w != null && w.ok()) {
+                    // 3.1 with paging off: the guest table is the p2m, which maps only gfns with memory
+                    boolean p2mMaps = w == null || !w.ok() || rc.mode() != null || !profile.unpagedTableIsP2m()
+                            || (p2m.lookup(w.gfn()).type().isRam() && p2m.lookup(w.gfn()).mfnValid());
+                    if (w != null && w.ok() && p2mMaps) {
                         out.add(where(root, s) + ": guest-not-present magic but the guest maps the page");
                     }
                     continue;

@@ -21,9 +21,9 @@ import xpf.sim.xen.mm.p2m.P2mType;
  */
 class GuestWalkTablesTest extends GuestTablesFixture {
     static final PagingProfile MODERN = new PagingProfile("xen-4.22", true, true, true, false, true, true, true, true,
-            true, true, true, true, false, true);
+            true, true, true, true, false, true, false);
     static final PagingProfile OLD = new PagingProfile("xen-3.1", false, false, false, true, false, false, false,
-            false, false, false, true, false, true, false);
+            false, false, false, true, false, true, false, true);
 
     long nextGfn = 0x101;
 
