@@ -227,9 +227,10 @@ final class HvmInvariants {
         if (a == null || o.knobs() || crosses(a)) {
             return;
         }
-        // fuzz-crashes/seed10-shadow-write-landed-after-pt-write--*.yaml (seed 10, try 1338): an F1 fast emulation writes where the vTLB entry
-        // of the earlier emulating fault says, not where today's tables say (fastEmulationGpa); the tables may have
-        // changed since (a host_write re-pointed the PTE) or fault now (fast-emulation-through-stale-vtlb.yaml).
+        // fuzz-crashes/seed10-shadow-write-landed-after-pt-write--*.yaml (seed 10, try 1338): an F1 fast emulation
+        // writes where the vTLB entry of the earlier emulating fault says, not where today's tables say
+        // (fastEmulationGpa); the tables may have changed since (a host_write re-pointed the PTE) or fault now
+        // (fast-emulation-through-stale-vtlb.yaml).
         Long fastGpa = fastEmulationGpa(o, before);
         if (fastGpa == null && (p == null || p.outcome().fault())) {
             return;
@@ -301,7 +302,7 @@ final class HvmInvariants {
         return (f.gfn() << 12) | (before.access().va() & 0xFFF);
     }
 
-    /** Whether the step's last {@code sh_page_fault} took F1 and emulated (an earlier exit of the step may not have). */
+    /** Whether the step's last {@code sh_page_fault} took F1 and emulated (an earlier exit of the step need not). */
     static boolean lastShadowFaultFastEmulated(List<TraceEvent> events) {
         int fast = -1;
         int last = -1;
@@ -318,7 +319,8 @@ final class HvmInvariants {
                 last = i;
             }
         }
-        return fast >= 0 && last > fast && previous < fast && "emulated".equals(events.get(last).fields().get("result"));
+        return fast >= 0 && last > fast && previous < fast
+                && "emulated".equals(events.get(last).fields().get("result"));
     }
 
     /** Whether the write overlaps one of the entries its own walk used (the write changes its own translation). */
