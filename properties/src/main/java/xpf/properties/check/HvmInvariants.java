@@ -278,7 +278,7 @@ final class HvmInvariants {
     }
 
     /**
-     * The gpa an emulated write went to when the step's last shadow fault took F1 (SHOPT_FAST_EMULATION: a W|P fault
+     * The gpa an emulated write went to when the step's only shadow fault took F1 (SHOPT_FAST_EMULATION: a W|P fault
      * on the linear page whose write the previous fault emulated goes straight to the emulator) and the vTLB slot of
      * that page still held the earlier fault's translation; null otherwise (then the emulator walked today's tables).
      *
@@ -295,15 +295,18 @@ final class HvmInvariants {
      */
     static Long fastEmulationGpa(Observation o, Snapshot.Hvm before) {
         Snapshot.FastVtlb f = before.fastVtlb();
-        if (f == null || before.access() == null || o.outcomeClass() != OutcomeClass.EMULATED
-                || before.access().va() >>> 12 != f.frame() || !lastShadowFaultFastEmulated(o.events())) {
+        if (f == null || before.access() == null || before.eventPending() || o.outcomeClass() != OutcomeClass.EMULATED
+                || before.access().va() >>> 12 != f.frame() || !onlyShadowFaultFastEmulated(o.events())) {
             return null;
         }
         return (f.gfn() << 12) | (before.access().va() & 0xFFF);
     }
 
-    /** Whether the step's last {@code sh_page_fault} took F1 and emulated (an earlier exit of the step need not). */
-    static boolean lastShadowFaultFastEmulated(List<TraceEvent> events) {
+    /**
+     * Whether the step's only {@code sh_page_fault} took F1 and emulated: with an earlier shadow fault in the step (a
+     * pending event's delivery, a retry) its {@code vtlb_insert} may have changed the slot after the snapshot.
+     */
+    static boolean onlyShadowFaultFastEmulated(List<TraceEvent> events) {
         int fast = -1;
         int last = -1;
         int previous = -1;
@@ -319,7 +322,7 @@ final class HvmInvariants {
                 last = i;
             }
         }
-        return fast >= 0 && last > fast && previous < fast
+        return fast >= 0 && last > fast && previous == -1
                 && "emulated".equals(events.get(last).fields().get("result"));
     }
 
