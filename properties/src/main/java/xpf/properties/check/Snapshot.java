@@ -46,14 +46,33 @@ public sealed interface Snapshot {
     /**
      * An HVM domain: its view, the vCPU's view and controls (guest paging mode and flags), the cached PAE PDPTEs, the
      * CPU the guest's walk sees, and the reference walk of the step's access ({@code probe} null when the step is not
-     * an access, paging is off, or the walk touched tables outside plain RAM).
+     * an access, paging is off, or the walk touched tables outside plain RAM), and under shadow paging the vTLB entry
+     * an F1 fast emulation of the step would translate its page through ({@code fastVtlb}, null when none).
      */
     record Hvm(HvmView view, HvmView.Vcpu vcpu, PagingControls controls, PagingMode mode, long[] pdpte,
-            CpuConfig guestCpu, Access access, WalkProbe.Probe probe, DomainView domainView, boolean eventPending)
-            implements Snapshot {
+            CpuConfig guestCpu, Access access, WalkProbe.Probe probe, DomainView domainView, boolean eventPending,
+            FastVtlb fastVtlb) implements Snapshot {
         @Override
         public boolean alive() {
             return view.alive();
+        }
+    }
+
+    /**
+     * SHOPT_FAST_EMULATION's remembered frame ({@code last_emulated_frame}, a guest linear page number) while
+     * {@code last_write_emul_ok} is set and the vTLB slot of that page still holds the translation the emulating
+     * fault inserted ({@code gfn}): no {@code vtlb_flush} ({@code sh_invlpg}, {@code sh_update_cr3}) and no other
+     * page's {@code vtlb_insert} into the slot since (mm/shadow/multi.c, private.h, 4.22). The same state the
+     * plain-data view exports as {@code last_emulated_vtlb_live}/{@code last_emulated_vtlb_gfn} for the reference.
+     */
+    record FastVtlb(long frame, long gfn) {
+        /** Taken from the shadow code's exported state, null when F1 would not translate through the vTLB. */
+        static FastVtlb of(java.util.Map<String, Long> state) {
+            if (state.getOrDefault("last_write_emul_ok", 0L) == 0
+                    || state.getOrDefault("last_emulated_vtlb_live", 0L) == 0) {
+                return null;
+            }
+            return new FastVtlb(state.get("last_emulated_frame"), state.get("last_emulated_vtlb_gfn"));
         }
     }
 
@@ -138,8 +157,9 @@ public sealed interface Snapshot {
             // An event still pending injection (an earlier step's delivery that faulted) is delivered before the
             // step's instruction runs: the step then continues that delivery first.
             boolean pending = v.eventPending();
+            FastVtlb fastVtlb = d.shadow() == null ? null : FastVtlb.of(d.shadow().fastEmulationState(vcpuIndex));
             return new Hvm(view, vv, c, mode, pdpte, guestCpu, acc, pending ? null : probe,
-                    wantDomainView ? hvmDomainView(d, view) : null, pending);
+                    wantDomainView ? hvmDomainView(d, view) : null, pending, fastVtlb);
         }
         if (g instanceof BareDomain b) {
             BareDomainView view = b.view();
