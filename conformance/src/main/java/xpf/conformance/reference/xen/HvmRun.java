@@ -1264,9 +1264,14 @@ final class HvmRun implements GuestDelivery.Cpu {
                 }
                 continue;
             }
-            // a read-modify-write instruction reads its operand first (x86_emulate: ops->read before the write)
-            AccessKind k = acc.kind() == AccessKind.WRITE && acc.insn() != Insn.MOV && acc.insn() != Insn.MOVDQU
-                    ? AccessKind.READ : acc.kind();
+            // CMPXCHG reads its destination first (x86_emulate's cmpxchg case: read_ulong, see cmpxchgReadFault);
+            // LOCK OR and XCHG go to ops->rmw, hvmemul_rmw, whose hvmemul_map_linear_addr walks every page with
+            // write rights (PFEC_write_access) before anything is read (xen/arch/x86/hvm/emulate.c, HEAD c447b73;
+            // the simulator's HvmEmulate rmw). Fixed 27 Nov 2026 (tri-pdpte; an exploration variant of
+            // vmx/regression-delivery-through-mmio-stack.yaml, a supervisor LOCK OR on a read-only user MMIO page
+            // under SMAP): the model walked LOCK OR / XCHG with read rights and injected #PF(P) instead of P|W.
+            AccessKind k = acc.kind() == AccessKind.WRITE && acc.insn() == Insn.CMPXCHG ? AccessKind.READ
+                    : acc.kind();
             XenGuestWalk.Result w = XenGuestWalk.walk(xenWalk, c, xenMemory, new Access(a, k, cpl, false, false));
             if (!w.ok()) {
                 trail.add("the emulator's walk of 0x" + Long.toHexString(a) + " (hvm_copy_"
