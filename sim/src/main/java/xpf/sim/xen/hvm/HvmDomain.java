@@ -31,8 +31,8 @@ import xpf.sim.domain.InitialMemory;
 import xpf.sim.domain.ScenarioError;
 import xpf.sim.domain.VcpuControls;
 import xpf.sim.trace.Trace;
-import xpf.sim.x86.IdtGate;
 import xpf.sim.x86.EntryBits;
+import xpf.sim.x86.IdtGate;
 import xpf.sim.x86.PhysicalMemory;
 import xpf.sim.x86.ReservedBits;
 import xpf.sim.xen.Xen;
@@ -505,9 +505,9 @@ public final class HvmDomain implements GuestDomain {
      * CR0/CR4 flag are intercepted (hvm_set_cr0/cr4 → vmx_load_pdptrs, which copies the PDPTEs unchecked: "The CPU
      * will do this during vm entry, and we can handle the failure there and crash the guest"); their reserved-PDPTE
      * case is not decided here (they keep loading unchecked). Finding seed5-try67837 (27 Nov 2026): the model loaded
-     * an A bit (reserved) into PDPTE 0 on a same-value MOV CR3 and walked on.
+     * an A bit (reserved) into PDPTE 0 on a same-value MOV CR3 and walked on. (The processor's decision, not Xen's:
+     * no XenFunction.)
      */
-    @XenFunction(symbol = "vmx_load_pdptrs", file = "xen/arch/x86/hvm/vmx/vmx.c", version = "4.22")
     private boolean vmxPdpteLoadFails(HvmVcpu v, ControlWrite w, PagingControls prev, PagingMode prevMode,
             PagingControls next, PagingMode nextMode, Trace t) {
         if (w.cr3() == null || prevMode != PagingMode.PAE || nextMode != PagingMode.PAE
