@@ -141,13 +141,6 @@ public sealed interface Snapshot {
             WalkProbe.Probe probe = null;
             if (acc != null && mode != null && view.alive()) {
                 probe = WalkProbe.probe(guestCpu, c.withMode(mode), pdpte, gpa -> hvmWord(d, gpa), acc);
-                if (nptPae && (reservedPdpte(pdpte, guestCpu)
-                        || !plainRam(d.p2m().lookup((c.cr3() & 0xFFFFFFE0L) >>> 12).type()))) {
-                    // a present PDPTE with a reserved bit is a #PF(P|RSVD) of the NPT walk, but the x86 reference
-                    // (ReferenceWalk) answers register semantics, the load's #GP(0): not its question; nor is a PDPT
-                    // frame that is not plain RAM (the NPT read of the PDPTE would exit)
-                    probe = null;
-                }
                 for (var w : probe.words().entrySet()) {
                     long addr = w.getKey();
                     if (!plainRam(d.p2m().lookup(addr >>> 12).type())) {
@@ -161,6 +154,13 @@ public sealed interface Snapshot {
                         probe = null;
                         break;
                     }
+                }
+                if (probe != null && nptPae && (reservedPdpte(pdpte, guestCpu)
+                        || !plainRam(d.p2m().lookup((c.cr3() & 0xFFFFFFE0L) >>> 12).type()))) {
+                    // a present PDPTE with a reserved bit is a #PF(P|RSVD) of the NPT walk, but the x86 reference
+                    // (ReferenceWalk) answers register semantics, the load's #GP(0): not its question; nor is a PDPT
+                    // frame that is not plain RAM (the NPT read of the PDPTE would exit)
+                    probe = null;
                 }
             }
             // An event still pending injection (an earlier step's delivery that faulted) is delivered before the
