@@ -99,6 +99,17 @@ public sealed interface Snapshot {
         return d.machineMemory().readWord((e.mfn() << 12) | (gpa & 0xFF8L));
     }
 
+    /** Whether a present PAE PDPTE has a bit of the §1.1b PDPTE mask (63:M, 8:5, 2:1). */
+    static boolean reservedPdpte(long[] pdpte, CpuConfig cpu) {
+        long mask = xpf.conformance.reference.XenGuestWalk.pdpteLoadReserved(cpu);
+        for (long e : pdpte) {
+            if ((e & 1) != 0 && (e & mask) != 0) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** Types whose frames the guest walker reads like RAM (no paging or sharing side effects). */
     static boolean plainRam(P2mType t) {
         return t == P2mType.RAM_RW || t == P2mType.RAM_LOGDIRTY || t == P2mType.RAM_RO;
@@ -128,6 +139,16 @@ public sealed interface Snapshot {
             PagingControls c = v.controls();
             PagingMode mode = v.guestMode();
             long[] pdpte = mode == PagingMode.PAE ? v.walkContext().pdpte().clone() : null;
+            // AMD nested paging keeps no PDPTE registers for a PAE guest: the processor reads the PDPTEs from memory
+            // with each walk (HvmHardware.translate, finding seed5-try67837), so the probe's "registers" are what
+            // memory holds at the step's start.
+            boolean nptPae = mode == PagingMode.PAE && d.hap() && v.arch().svm();
+            if (nptPae) {
+                long base = c.cr3() & 0xFFFFFFE0L;
+                for (int i = 0; i < 4; i++) {
+                    pdpte[i] = hvmWord(d, base + 8L * i);
+                }
+            }
             // The guest's walk: HAP has the CPU's MAXPHYADDR and 1 GiB pages; shadow paging has no 1 GiB pages and
             // (4.22, the XSA-173 fix) at most 44 physical-address bits.
             var ms = d.xen().machine().spec();
@@ -152,6 +173,13 @@ public sealed interface Snapshot {
                         probe = null;
                         break;
                     }
+                }
+                if (probe != null && nptPae && (reservedPdpte(pdpte, guestCpu)
+                        || !plainRam(d.p2m().lookup((c.cr3() & 0xFFFFFFE0L) >>> 12).type()))) {
+                    // a present PDPTE with a reserved bit is a #PF(P|RSVD) of the NPT walk, but the x86 reference
+                    // (ReferenceWalk) answers register semantics, the load's #GP(0): not its question; nor is a PDPT
+                    // frame that is not plain RAM (the NPT read of the PDPTE would exit)
+                    probe = null;
                 }
             }
             // An event still pending injection (an earlier step's delivery that faulted) is delivered before the

@@ -16,7 +16,8 @@ import xpf.sim.x86.PagingGeometry.LevelGeometry;
  * guest #PF (no hypervisor involved); a nested translation failure is a nested fault, which leaves the guest.
  *
  * <p>Modelling choices: no TLB (every access walks, so TLB staleness under nested paging is not modelled); the PAE
- * PDPTE registers are passed in by the caller (loaded at MOV CR3); A/D updates of the guest entries are made after
+ * PDPTE registers are passed in by the caller (EPT: loaded at MOV CR3), or null (NPT: read from memory by each
+ * walk); A/D updates of the guest entries are made after
  * the rights check and before the final access is translated, each a nested write; paging-structure accesses are
  * reported as data reads (A/D updates as writes) made by a user (AMD: nested walks are user accesses [MEM]).
  */
@@ -71,7 +72,9 @@ public final class NestedPaging {
     /**
      * Translates one access of a guest with the given controls ({@code pagingEnabled} false: linear = guest-physical).
      *
-     * @param pdpte the guest's four PAE PDPTE registers (PAE only)
+     * @param pdpte the guest's four PAE PDPTE registers (PAE only); null when the processor keeps none and reads the
+     *              PDPTE from guest memory on every walk, with the reserved-bit check of a walk (#PF P|RSVD) and no
+     *              A bit (AMD nested paging of a legacy-PAE guest: see {@code HvmHardware.translate})
      */
     public static Result translate(PhysicalMemory mem, CpuConfig cpu, PagingControls c, boolean pagingEnabled,
             long[] pdpte, Access a, NestedTables npt) {
@@ -100,7 +103,8 @@ public final class NestedPaging {
         boolean nx = c.eferNxe() && mode != PagingMode.LEGACY2;
         long table = PagingGeometry.rootBase(mode, c.cr3(), m);
         for (LevelGeometry g : geo) {
-            boolean pdpteRegister = mode == PagingMode.PAE && g.level() == EntryLevel.PDPTE;
+            boolean paePdpte = mode == PagingMode.PAE && g.level() == EntryLevel.PDPTE;
+            boolean pdpteRegister = paePdpte && pdpte != null;
             long slot = table + g.index(la) * width;
             long e;
             if (pdpteRegister) {
@@ -119,7 +123,7 @@ public final class NestedPaging {
             if (!pdpteRegister && (e & ReservedBits.mask(mode, g.level(), e, cpu, c)) != 0) {
                 return new Result(Status.PAGE_FAULT, 0, 0, base | PfErrorCode.P | PfErrorCode.RSVD, la, null);
             }
-            if (!pdpteRegister) {
+            if (!paePdpte) {
                 user &= (e & EntryBits.US) != 0;
                 writable &= (e & EntryBits.RW) != 0;
                 xd |= nx && (e & EntryBits.XD) != 0;

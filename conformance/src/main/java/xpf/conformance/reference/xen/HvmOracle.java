@@ -3,6 +3,8 @@ package xpf.conformance.reference.xen;
 import java.util.LinkedHashMap;
 import java.util.SequencedMap;
 
+import xpf.conformance.reference.XenGuestWalk;
+
 import xpf.model.scenario.ControlFlag;
 import xpf.model.scenario.ControlWrite;
 import xpf.model.scenario.CpuFeature;
@@ -13,7 +15,9 @@ import xpf.model.scenario.Hypercall;
 import xpf.model.scenario.Invlpg;
 import xpf.model.scenario.OutcomeClass;
 import xpf.model.scenario.Step;
+import xpf.model.x86.CpuConfig;
 import xpf.model.x86.PagingMode;
+import xpf.model.x86.Vectors;
 import xpf.model.xen.DomainView;
 import xpf.model.xen.HvmDomainView;
 
@@ -86,7 +90,14 @@ public final class HvmOracle implements OutcomeOracle {
         HvmDomainView.Vcpu v = d.vcpus().get(step.vcpu());
         PagingMode mode = w.mode() != null ? w.mode() : v.mode();
         if (mode == PagingMode.PAE && (w.cr3() != null || w.mode() != null)) {
-            return Prediction.notModelled("a PAE PDPTE load");
+            if (d.paging() == HvmPaging.SHADOW || !movCr3Only(v, w)) {
+                // Xen intercepts these (shadow paging: every MOV CR3; HAP: a CR0/CR4 change), and what it does with
+                // a reserved PDPTE bit there (sh_update_cr3's gl3e copy; vmx_load_pdptrs copies unchecked and lets
+                // the VM entry fail) is not in the reference
+                return Prediction.notModelled("a PAE PDPTE load Xen intercepts (shadow paging, or a mode or flag "
+                        + "change)");
+            }
+            return hapMovCr3(d, step, v, w);
         }
         if (mode == PagingMode.LONG5 && (d.paging() == HvmPaging.SHADOW || !d.machine().has(CpuFeature.LA57))) {
             return Prediction.notModelled("5-level paging without LA57 or under shadow paging");
@@ -102,5 +113,66 @@ public final class HvmOracle implements OutcomeOracle {
         }
         SequencedMap<String, String> none = new LinkedHashMap<>();
         return new Prediction(OutcomeClass.OK, none, "hvm.cr_write", "the control-register write completes");
+    }
+
+    /** A write of CR3 alone, the vCPU staying in PAE paging (no mode, flag or PKRU change). */
+    static boolean movCr3Only(HvmDomainView.Vcpu v, ControlWrite w) {
+        if (w.cr3() == null || v.mode() != PagingMode.PAE || (w.mode() != null && w.mode() != PagingMode.PAE)
+                || (w.pkru() != null && w.pkru() != v.controls().pkru())) {
+            return false;
+        }
+        for (ControlFlag f : w.set()) {
+            if (!flagSet(v.controls(), f)) {
+                return false;
+            }
+        }
+        for (ControlFlag f : w.clear()) {
+            if (flagSet(v.controls(), f)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static boolean flagSet(xpf.model.x86.PagingControls c, ControlFlag f) {
+        return switch (f) {
+            case WP -> c.cr0Wp();
+            case PSE -> c.cr4Pse();
+            case PGE -> c.cr4Pge();
+            case SMEP -> c.cr4Smep();
+            case SMAP -> c.cr4Smap();
+            case PKE -> c.cr4Pke();
+            case PKS -> c.cr4Pks();
+            case NXE -> c.eferNxe();
+            case AC -> c.eflagsAc();
+        };
+    }
+
+    /**
+     * A guest MOV CR3 in PAE paging under HAP: not intercepted (VMX with EPT: Xen clears CR3-load exiting, vmcs.c
+     * construct_vmcs, vmx.c vmx_update_guest_cr; SVM with NPT: "No point in intercepting CR3 reads/writes",
+     * svm/vmcb.c construct_vmcb; Xen 4.22). VMX: the processor loads the PDPTE registers from the new CR3 and a
+     * present PDPTE with a reserved bit (63:M, 8:5, 2:1) makes the MOV fault with #GP(0), nothing loaded (SDM vol. 3
+     * §4.4.1, x86-paging.md §1.1b), delivered by the processor through the guest IDT (#GP is not intercepted). SVM:
+     * under nested paging the processor loads no PDPTEs (it reads them from memory with each walk), so the write
+     * completes and a reserved bit is the #PF(P|RSVD) of a later walk. Finding seed5-try67837 (27 Nov 2026).
+     */
+    private static Prediction hapMovCr3(HvmDomainView d, Step step, HvmDomainView.Vcpu v, ControlWrite w) {
+        if (d.svm()) {
+            return new Prediction(OutcomeClass.OK, new LinkedHashMap<>(), "hvm.cr_write",
+                    "MOV CR3 under NPT: not intercepted, no PDPTE load (the walks read the PDPTEs from memory)");
+        }
+        long[] loaded = HvmRun.pdptesAt(d, step, w.cr3());
+        long reserved = XenGuestWalk.pdpteLoadReserved(new CpuConfig(d.machine().vendor(), d.machine().maxPhyAddr(),
+                d.machine().has(CpuFeature.PAGE1GB)));
+        for (int i = 0; i < 4; i++) {
+            if ((loaded[i] & 1) != 0 && (loaded[i] & reserved) != 0) {
+                return HvmRun.processorFault(d, step, Vectors.GP, 0, "MOV CR3 under EPT: PDPTE " + i + " = 0x"
+                        + Long.toHexString(loaded[i]) + " has reserved bits 0x" + Long.toHexString(loaded[i] & reserved)
+                        + ": the PDPTE load fails with #GP(0) (SDM vol. 3 §4.4.1), not intercepted");
+            }
+        }
+        return new Prediction(OutcomeClass.OK, new LinkedHashMap<>(), "hvm.cr_write",
+                "MOV CR3 under EPT: not intercepted, the PDPTE registers load (no present PDPTE has a reserved bit)");
     }
 }

@@ -170,9 +170,13 @@ final class HvmRun implements GuestDelivery.Cpu {
         CpuConfig guestCpu = new CpuConfig(d.machine().vendor(), Math.max(36, guestM), page1gb);
         this.xenWalk = new XenGuestWalk.Config(modern ? XenGuestWalk.Variant.XEN : XenGuestWalk.Variant.XEN_2007,
                 guestCpu, shadow, v.mode() == PagingMode.PAE ? v.pdpte() : null);
+        // PAE under HAP: EPT walks with the PDPTE registers (loaded and checked by the last MOV CR3, SDM vol. 3
+        // §4.4.1/§4.11.1); NPT keeps no PDPTE registers and reads the PDPTEs from memory with each walk (a reserved
+        // bit is a #PF(P|RSVD) of the walk; KVM e4e517b4be01 "On SVM, it is not possible" to cache them; finding
+        // seed5-try67837, 27 Nov 2026)
         this.hwWalk = new XenGuestWalk.Config(XenGuestWalk.Variant.HARDWARE,
                 new CpuConfig(d.machine().vendor(), hostM, d.machine().has(CpuFeature.PAGE1GB)), false,
-                v.mode() == PagingMode.PAE ? v.pdpte() : null);
+                v.mode() == PagingMode.PAE && !(svm && !shadow) ? v.pdpte() : null);
         this.shadowKey = !pagingOn ? -1L : shadowKeyOf(v.mode(), c.cr3(), hostM);
         SortedMap<Long, HvmDomainView.Shadow> base = d.shadows().get(shadowKey);
         this.baseShadows = base == null ? new TreeMap<>() : base;
@@ -278,6 +282,48 @@ final class HvmRun implements GuestDelivery.Cpu {
     // =============================================================================================================
     // The step loop
     // =============================================================================================================
+
+    /**
+     * Set for a step whose instruction the processor faults before it touches memory (a MOV CR3 whose PDPTE load
+     * fails): {@link #acc} is a stand-in that never runs, and Xen's emulator decoding that instruction is not
+     * modelled.
+     */
+    boolean processorFaultOnly;
+
+    /**
+     * A step whose instruction raises {@code vector} in the processor without an exit and without a memory access
+     * (under HAP: the #GP(0) of a MOV CR3 whose PDPTE load fails on VMX): the processor delivers it through the guest
+     * IDT, exits during that delivery handled as for any processor-delivered fault.
+     */
+    static Prediction processorFault(HvmDomainView d, Step step, int vector, int ec, String why) {
+        HvmDomainView.Vcpu v = d.vcpus().get(step.vcpu());
+        HvmRun r = new HvmRun(d, step, GuestAccess.fetch(v.rip()));
+        r.processorFaultOnly = true;
+        r.instrDone = true;
+        r.trail.add(why);
+        r.pending = HvmEvent.hwException(vector, ec, HvmEvent.Origin.PROCESSOR, -1);
+        return r.run();
+    }
+
+    /**
+     * The four PDPTEs at {@code cr3} (PAE: 32-byte aligned) in guest memory as a load through the nested tables
+     * reads them; a frame the nested tables do not map readable is not modelled (the load would exit).
+     */
+    static long[] pdptesAt(HvmDomainView d, Step step, long cr3) {
+        HvmDomainView.Vcpu v = d.vcpus().get(step.vcpu());
+        HvmRun r = new HvmRun(d, step, GuestAccess.fetch(v.rip()));
+        long base = cr3 & 0xFFFFFFE0L;
+        HvmDomainView.P2m e = r.p2m(base >>> 12);
+        if ((nestedRights(e.type()) & 1) == 0 || e.mfn() < 0) {
+            throw new NotModelled("a PAE PDPTE load from a frame the nested tables do not map readable (" + e.type()
+                    + ")");
+        }
+        long[] out = new long[4];
+        for (int i = 0; i < 4; i++) {
+            out[i] = r.readBytes((e.mfn() << 12) | ((base + 8L * i) & 0xFFF), 8);
+        }
+        return out;
+    }
 
     Prediction run() {
         if (shadow && (c.cr4Pke() || c.cr4Pks())) {
@@ -1196,6 +1242,9 @@ final class HvmRun implements GuestDelivery.Cpu {
      * translates is not modelled (split MMIO/RAM emulation).
      */
     boolean emulatorCrossingFault(String tag) {
+        if (processorFaultOnly) {
+            throw new NotModelled("Xen's emulator decoding a MOV CR3 at RIP after an exit in the delivery of its #GP");
+        }
         requireExplicit();
         long va = acc.va();
         long first = va >>> 12;
@@ -1215,9 +1264,14 @@ final class HvmRun implements GuestDelivery.Cpu {
                 }
                 continue;
             }
-            // a read-modify-write instruction reads its operand first (x86_emulate: ops->read before the write)
-            AccessKind k = acc.kind() == AccessKind.WRITE && acc.insn() != Insn.MOV && acc.insn() != Insn.MOVDQU
-                    ? AccessKind.READ : acc.kind();
+            // CMPXCHG reads its destination first (x86_emulate's cmpxchg case: read_ulong, see cmpxchgReadFault);
+            // LOCK OR and XCHG go to ops->rmw, hvmemul_rmw, whose hvmemul_map_linear_addr walks every page with
+            // write rights (PFEC_write_access) before anything is read (xen/arch/x86/hvm/emulate.c, HEAD c447b73;
+            // the simulator's HvmEmulate rmw). Fixed 27 Nov 2026 (tri-pdpte; an exploration variant of
+            // vmx/regression-delivery-through-mmio-stack.yaml, a supervisor LOCK OR on a read-only user MMIO page
+            // under SMAP): the model walked LOCK OR / XCHG with read rights and injected #PF(P) instead of P|W.
+            AccessKind k = acc.kind() == AccessKind.WRITE && acc.insn() == Insn.CMPXCHG ? AccessKind.READ
+                    : acc.kind();
             XenGuestWalk.Result w = XenGuestWalk.walk(xenWalk, c, xenMemory, new Access(a, k, cpl, false, false));
             if (!w.ok()) {
                 trail.add("the emulator's walk of 0x" + Long.toHexString(a) + " (hvm_copy_"

@@ -31,8 +31,10 @@ import xpf.sim.domain.InitialMemory;
 import xpf.sim.domain.ScenarioError;
 import xpf.sim.domain.VcpuControls;
 import xpf.sim.trace.Trace;
+import xpf.sim.x86.EntryBits;
 import xpf.sim.x86.IdtGate;
 import xpf.sim.x86.PhysicalMemory;
+import xpf.sim.x86.ReservedBits;
 import xpf.sim.xen.Xen;
 import xpf.sim.xen.XenFunction;
 import xpf.sim.xen.hvm.dm.DeviceModel;
@@ -457,6 +459,12 @@ public final class HvmDomain implements GuestDomain {
             v.arch.run(null, knobs, v.log, t);
             return;
         }
+        if (hap && !v.arch.svm() && vmxPdpteLoadFails(v, w, prev, prevMode, next, nextMode, t)) {
+            // the processor's #GP(0), delivered through the guest IDT; CR3 and the PDPTE registers stay
+            v.raisedByProcessor = new HvmEvent(Vectors.GP, EventType.HW_EXC, 0, null);
+            v.arch.run(null, knobs, v.log, t);
+            return;
+        }
         v.controls = next;
         v.mode = nextMode;
         boolean modeChange = prevMode != nextMode || prev.cr4Pse() != next.cr4Pse()
@@ -485,6 +493,37 @@ public final class HvmDomain implements GuestDomain {
             t.call("hvm_set_cr", "result", "hardware (HAP: no shadow to update)");
         }
         v.log.completed(null);
+    }
+
+    /**
+     * A guest MOV to CR3 in PAE paging under EPT (HAP on VMX) is not intercepted: with EPT Xen clears
+     * CPU_BASED_CR3_LOAD_EXITING (construct_vmcs, xen/arch/x86/hvm/vmx/vmcs.c; vmx_update_guest_cr sets it again
+     * only while guest paging is off without unrestricted guest, or for a CR3 vm_event monitor; Xen 4.22, HEAD
+     * c447b73). The processor loads the PDPTE registers from the new CR3 (through EPT) and a present PDPTE with a
+     * reserved bit (63:M, 8:5, 2:1) makes the MOV fault with #GP(0), nothing loaded (SDM vol. 3 §4.4.1, x86-paging.md
+     * §1.1b); #GP is not in Xen's exception bitmap, so the guest takes it. Writes that change the paging mode or a
+     * CR0/CR4 flag are intercepted (hvm_set_cr0/cr4 → vmx_load_pdptrs, which copies the PDPTEs unchecked: "The CPU
+     * will do this during vm entry, and we can handle the failure there and crash the guest"); their reserved-PDPTE
+     * case is not decided here (they keep loading unchecked). Finding seed5-try67837 (27 Nov 2026): the model loaded
+     * an A bit (reserved) into PDPTE 0 on a same-value MOV CR3 and walked on. (The processor's decision, not Xen's:
+     * no XenFunction.)
+     */
+    private boolean vmxPdpteLoadFails(HvmVcpu v, ControlWrite w, PagingControls prev, PagingMode prevMode,
+            PagingControls next, PagingMode nextMode, Trace t) {
+        if (w.cr3() == null || prevMode != PagingMode.PAE || nextMode != PagingMode.PAE
+                || !VcpuControls.flags(prev).equals(VcpuControls.flags(next)) || prev.pkru() != next.pkru()) {
+            return false;
+        }
+        long rsvd = ReservedBits.pdpteRegister(guestCpu.maxPhyAddr());
+        long[] loaded = v.pdptesAt(next.cr3());
+        for (int i = 0; i < 4; i++) {
+            if ((loaded[i] & EntryBits.P) != 0 && (loaded[i] & rsvd) != 0) {
+                t.hardware("mov_cr3", "pdpte", i, "value", loaded[i], "reserved", loaded[i] & rsvd, "result",
+                        "#GP(0)", "intercepted", false);
+                return true;
+            }
+        }
+        return false;
     }
 
     private void invlpg(HvmVcpu v, Invlpg i, Trace t) {

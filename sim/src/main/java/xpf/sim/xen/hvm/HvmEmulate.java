@@ -144,7 +144,12 @@ final class HvmEmulate {
 
         /** {@code hvmemul_linear_to_phys} → {@code paging_gva_to_gfn}: a walk with the access's rights. */
         private P2mEntry resolve(long va, boolean write) {
-            int walk = (write ? PfErrorCode.W : 0) | (v.cpl() == 3 ? PfErrorCode.U : 0);
+            return resolve(va, write, write);
+        }
+
+        /** The same with the walk's rights ({@code writeRights}) apart from the kind of p2m query ({@code write}). */
+        private P2mEntry resolve(long va, boolean write, boolean writeRights) {
+            int walk = (writeRights ? PfErrorCode.W : 0) | (v.cpl() == 3 ? PfErrorCode.U : 0);
             GuestWalker.WalkContext ctx = v.walkContext();
             GuestWalk gw = GuestWalker.guestWalkTables(ctx, v.domain().p2m(), v.domain().machineMemory(), va, walk,
                     true);
@@ -158,11 +163,19 @@ final class HvmEmulate {
 
         @Override
         public EmulResult read(long va, int size, long[] out) {
+            return linearRead(va, size, out, false);
+        }
+
+        /**
+         * {@code linear_read}: page by page with the caller's rights ({@code writeRights}: the PFEC_write_access of
+         * {@code hvmemul_rmw}'s pfec, which its fallback read passes on).
+         */
+        private EmulResult linearRead(long va, int size, long[] out, boolean writeRights) {
             long value = 0;
             for (int done = 0; done < size && done < 8;) {
                 long a = va + done;
                 int chunk = (int) Math.min(Math.min(size - done, 8 - done), 0x1000 - (a & 0xFFF));
-                P2mEntry e = resolve(a, false);
+                P2mEntry e = resolve(a, false, writeRights);
                 if (e == null) {
                     return EmulResult.EXCEPTION;
                 }
@@ -283,8 +296,12 @@ final class HvmEmulate {
             if (mapped != null) {
                 return mapped;
             }
+            // hvmemul_rmw's pfec (PFEC_page_present | PFEC_write_access, + PFEC_user_mode at CPL 3) is passed to
+            // linear_read too (emulate.c, HEAD c447b73): the fallback read walks with write rights. Fixed 27 Nov 2026
+            // (tri-pdpte; an exploration variant of suspected/s4-mmio-known-gfn.yaml: a CPL-3 LOCK OR crossing from
+            // an MMIO page into an unmapped one reported #PF(U) instead of #PF(W|U)).
             long[] cur = new long[1];
-            EmulResult r = read(va, size, cur);
+            EmulResult r = linearRead(va, size, cur, true);
             if (r != EmulResult.OKAY) {
                 return r;
             }

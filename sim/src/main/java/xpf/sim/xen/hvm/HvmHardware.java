@@ -41,6 +41,13 @@ final class HvmHardware {
         if (inject != null) {
             return deliver(v, inject, t);
         }
+        if (v.raisedByProcessor != null) {
+            // the instruction faults in the processor before any memory access (the #GP(0) of a failed PDPTE load)
+            HvmEvent ev = v.raisedByProcessor;
+            v.raisedByProcessor = null;
+            t.hardware(Vectors.mnemonic(ev.vector()), "ec", ev.errorCode(), "intercepted", false);
+            return deliver(v, ev, t);
+        }
         return execute(v, insn, t);
     }
 
@@ -59,8 +66,15 @@ final class HvmHardware {
                 case SS -> new Tr(0, Vectors.SS, 0, 0, null);
             };
         }
+        // PAE PDPTEs. EPT: the processor walks with the PDPTE registers a MOV to CR3 in VMX non-root operation (or
+        // a VM entry, from the VMCS guest-PDPTE fields Xen's vmx_load_pdptrs writes) loaded and checked (SDM vol. 3
+        // §4.4.1, §4.11.1). NPT: there are no PDPTE registers under nested paging; the processor reads the guest's
+        // PDPTEs from memory with each walk (hardware cannot cache them for the guest: KVM commit e4e517b4be01
+        // "Architecturally, PDPTEs are cached in the PDPTRs when CR3 is reloaded. On SVM, it is not possible";
+        // KVM nested_svm_load_cr3 loads PDPTRs only without nested NPT), so a reserved bit there is a #PF(P|RSVD)
+        // of the walk, not a #GP of the MOV CR3 (finding seed5-try67837, 27 Nov 2026).
         NestedPaging.Result r = NestedPaging.translate(d.machineMemory(), d.guestCpu(), v.controls(),
-                v.pagingEnabled(), v.pdpte, a, d.p2m()::hardwareEntry);
+                v.pagingEnabled(), v.arch().svm() ? null : v.pdpte, a, d.p2m()::hardwareEntry);
         return switch (r.status()) {
             case OK -> new Tr(r.hpa(), -1, null, 0, null);
             case PAGE_FAULT -> v.arch().intercepts(Vectors.PF, r.errorCode())

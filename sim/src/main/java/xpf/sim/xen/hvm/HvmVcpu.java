@@ -46,6 +46,12 @@ public final class HvmVcpu implements ShadowVcpu {
      * access is the processor's (IDT gate read, frame push), not the instruction at RIP's.
      */
     private boolean exitFromDelivery;
+    /**
+     * An exception the guest's current instruction raises in the processor without touching memory (a MOV CR3
+     * whose PDPTE load fails, §1.1b): the next guest run delivers it through the guest IDT, as for a fault of an
+     * access; null when there is none.
+     */
+    HvmEvent raisedByProcessor;
 
     HvmVcpu(HvmDomain domain, int id, PagingMode mode, PagingControls controls, int cpl, long rip, long rsp,
             long rflags, IdtSpec idt) {
@@ -227,11 +233,24 @@ public final class HvmVcpu implements ShadowVcpu {
         if (mode != PagingMode.PAE) {
             return;
         }
-        long base = controls.cr3() & 0xFFFFFFE0L;
+        long[] next = pdptesAt(controls.cr3());
+        System.arraycopy(next, 0, pdpte, 0, 4);
+    }
+
+    /** The four PDPTEs a load for {@code cr3} would read from guest memory (through the p2m). */
+    long[] pdptesAt(long cr3) {
+        long base = cr3 & 0xFFFFFFE0L;
         P2mEntry e = domain.p2m().lookup(base >>> 12);
+        long[] r = new long[4];
         for (int i = 0; i < 4; i++) {
-            pdpte[i] = e.mfnValid() ? domain.machineMemory().readWord((e.mfn() << 12) + (base & 0xFFF) + 8L * i) : 0;
+            r[i] = e.mfnValid() ? domain.machineMemory().readWord((e.mfn() << 12) + (base & 0xFFF) + 8L * i) : 0;
         }
+        return r;
+    }
+
+    /** Whether the processor has an exception to deliver for the current instruction (see raisedByProcessor). */
+    public boolean raisesException() {
+        return raisedByProcessor != null;
     }
 
     /** A plain-data view. */

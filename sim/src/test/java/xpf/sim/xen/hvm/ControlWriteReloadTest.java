@@ -22,10 +22,10 @@ import xpf.sim.scenario.ScenarioRunner;
 class ControlWriteReloadTest {
 
     @Test
-    @DisplayName("x86 §4.4.1 PAE: the PDPTE registers are not reloaded by a CR0.WP flip: after the PDPT in memory is "
-            + "cleared the old PDPTE 0 still maps the data")
+    @DisplayName("x86 §4.4.1 PAE under EPT: the PDPTE registers are not reloaded by a CR0.WP flip: after the PDPT in "
+            + "memory is cleared the old PDPTE 0 still maps the data")
     void wpFlipKeepsPdptes() {
-        ScenarioRunner.Run r = svm().hap().mode(PagingMode.PAE).map(DATA_VA, "data", USER_RW).mem("data", 0, 0x33)
+        ScenarioRunner.Run r = vmx().hap().mode(PagingMode.PAE).map(DATA_VA, "data", USER_RW).mem("data", 0, 0x33)
                 .run(step(new HostWrite(0x1000L << 12, 8, 0)),
                         step(new ControlWrite(null, Set.of(), Set.of(ControlFlag.WP), null, null)),
                         step(read(DATA_VA)));
@@ -46,6 +46,31 @@ class ControlWriteReloadTest {
         HvmDomain d = (HvmDomain) r.domains().get("guest");
         assertThat(d.vcpu(0).pdpte[0]).as("PDPTE 0 register reloaded from the cleared PDPT").isZero();
         Expect.step(r, 2, OutcomeClass.TRIPLE_FAULT);
+    }
+
+    @Test
+    @DisplayName("PAE under NPT: no PDPTE registers, each walk reads the PDPTEs from memory: after the PDPT in memory is "
+            + "cleared the access faults without any control-register write (and so does the #PF's delivery)")
+    void nptWalkReadsPdptesFromMemory() {
+        ScenarioRunner.Run r = svm().hap().mode(PagingMode.PAE).map(DATA_VA, "data", USER_RW).mem("data", 0, 0x33)
+                .run(step(new HostWrite(0x1000L << 12, 8, 0)), step(read(DATA_VA)));
+        Expect.step(r, 1, OutcomeClass.TRIPLE_FAULT);
+    }
+
+    @Test
+    @DisplayName("x86 §4.4.1 PAE under EPT: a MOV to CR3 whose PDPTE 0 has a reserved bit (A, bit 5) faults with #GP(0) "
+            + "in the processor (not intercepted) and loads nothing: the old PDPTE 0 still maps the data")
+    void eptMovCr3WithReservedPdpteFaults() {
+        ScenarioRunner.Run r = vmx().hap().mode(PagingMode.PAE).map(DATA_VA, "data", USER_RW).mem("data", 0, 0x33)
+                .run(step(new HostWrite(0x1000L << 12, 8, (0x1234L << 12) | 0x21)),
+                        step(new ControlWrite(0x1000L << 12, Set.of(), Set.of(), null, null)),
+                        step(read(DATA_VA)));
+        HvmDomain d = (HvmDomain) r.domains().get("guest");
+        assertThat(d.vcpu(0).pdpte[0] & 0x20).as("PDPTE 0 register not reloaded").isZero();
+        assertThat(d.vcpu(0).pdpte[0] & P).as("PDPTE 0 register still present").isEqualTo(P);
+        assertThat(r.trace().render()).contains("mov_cr3 pdpte=0 value=0x1234021 reserved=0x20 result=#GP(0)")
+                .contains("HARDWARE #GP ec=0 intercepted=false");
+        Expect.step(r, 2, OutcomeClass.OK, "value", "0x33");
     }
 
     @Test

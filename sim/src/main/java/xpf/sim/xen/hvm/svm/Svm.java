@@ -143,7 +143,7 @@ public final class Svm extends HvmArch {
                 return;
             }
             svmIntrAssist(t);
-            if (pending == null && !eventPending()) {
+            if (pending == null && !eventPending() && !v.raisesException()) {
                 return;
             }
             HvmEvent inject = IntInfo.decode(vmcb.eventInj).event(vmcb.cr2);

@@ -172,7 +172,7 @@ public final class Vmx extends HvmArch {
                 return;
             }
             vmxIntrAssist(t);
-            if (pending == null && !eventPending()) {
+            if (pending == null && !eventPending() && !v.raisesException()) {
                 return;
             }
             vmcs.hwCr2 = v.guestCr2(); // Xen loads the software guest CR2 into %cr2 right before entry
