@@ -1021,6 +1021,34 @@ public final class ShadowPaging {
     }
 
     /**
+     * VMRUN / VM entry of a PAE guest's vCPU under shadow paging: the processor walks that vCPU's own shadow l3
+     * ({@code v->arch.hvm.hw_cr[3]} = {@code v->arch.paging.shadow.l3table}, built by {@code sh_update_cr3} from that
+     * vCPU's gl3e cache; multi.c HEAD c447b73), so it reaches only l1es under the l2 shadows its own PDPTEs name. Two
+     * vCPUs on the same PDPT may hold different PDPTEs (one reloaded CR3 after the PDPT changed, the other not); the
+     * model keeps one set of l1es per PDPT address, so before the vCPU runs the set is narrowed to this vCPU's l2
+     * tables (an l1e of the other vCPU's l2 goes; that vCPU re-faults and rebuilds it when it runs). Fixed (fuzz seed
+     * 11 --only svm, try 181, found with stale-pae-shadow-after-pdpt-change): vCPU 1 reloaded CR3 over a PDPTE 0 that
+     * was no longer present and its write went through the l1e vCPU 0's fault had just built through the old one.
+     */
+    public void enterPaeVcpu(ShadowVcpu v, Trace t) {
+        if (v.guestMode() != PagingMode.PAE) {
+            return;
+        }
+        long root = v.shadowRoot();
+        GuestWalker.WalkContext ctx = v.walkContext();
+        GuestWalker.WalkContext was = tables.rootContext(root);
+        if (was == ctx || was != null && was.mode() == PagingMode.PAE && java.util.Arrays.equals(was.pdpte(),
+                ctx.pdpte())) {
+            return;
+        }
+        tables.ensureRoot(root, ctx);
+        int dropped = installPaeTopLevel(root, ctx.pdpte());
+        if (dropped > 0) {
+            t.call("sh_update_cr3.l3table", "vcpu", v.vcpuId(), "root", root, "other_vcpus_l1es_dropped", dropped);
+        }
+    }
+
+    /**
      * The PAE half of {@code sh_update_cr3}: Xen re-reads the guest's four l3 entries at every call ("We cache the
      * current state of that table and shadow that, until the next CR3 write makes us refresh our cache": the copy
      * into {@code v->arch.paging.shadow.gl3e[]}) and installs, per slot, the top-level shadow of the l2 table the
