@@ -49,9 +49,6 @@ final class HvmInvariants {
         HvmDomain d = (HvmDomain) o.domain();
         HvmView after = d.view();
         boolean xen422 = o.scenario().machine().xen() == XenProfile.XEN_4_22;
-        if (KnownIssues.stalePaeTopShadow(o, before)) {
-            runFlags.add(KnownIssues.STALE_PAE);
-        }
         // `after` is d.view() taken just above; nothing ran since (the checks only read), so it is the view now.
         if (KnownIssues.vcpusInDifferentModes(after)) {
             runFlags.add(KnownIssues.MIXED_MODES);
@@ -102,8 +99,8 @@ final class HvmInvariants {
     static void isolation(Observation o, HvmDomain d, Snapshot.Hvm before, HvmView after,
             java.util.Set<String> runFlags) {
         List<String> own = d.checkInvariants();
-        boolean stalePae = runFlags.contains(KnownIssues.STALE_PAE) || runFlags.contains(KnownIssues.MIXED_MODES);
-        if (stalePae) {
+        boolean mixedModes = runFlags.contains(KnownIssues.MIXED_MODES);
+        if (mixedModes) {
             own = own.stream().filter(m -> !m.contains("shadow present but the guest walk fails")
                     && !m.contains("the guest does not")).toList();
         }
@@ -118,7 +115,7 @@ final class HvmInvariants {
             throw new Violation.Isolation("shadow-invariants", own.get(0) + (own.size() > 1 ? " (+" + (own.size() - 1)
                     + " more)" : "") + " after " + o.where());
         }
-        if (after.shadows().isEmpty() || !after.alive() || stalePae) {
+        if (after.shadows().isEmpty() || !after.alive() || mixedModes) {
             return;
         }
         int vcpu = o.step().vcpu();

@@ -143,20 +143,6 @@ public final class KnownIssues {
         return null;
     }
 
-    static final String STALE_PAE = "known issue: stale PAE top-level shadow after a PDPT change";
-
-    /**
-     * stale-pae-shadow-after-pdpt-change.yaml: a PAE guest's PDPT changes while another CR3 is loaded; when the guest
-     * loads the old CR3 again, the kept top-level shadow still maps what the old PDPTEs mapped (the model keeps the
-     * top-level shadow keyed by the PDPT address and does not rebuild it from the newly loaded PDPTEs), so shadow
-     * entries exist where the guest's walk fails. Once this happened in a run, the shadow invariants of that run
-     * ignore "shadow present but the guest walk fails" (and the rights that follow from it).
-     */
-    static boolean stalePaeTopShadow(Observation o, Snapshot.Hvm before) {
-        return before.mode() == xpf.model.x86.PagingMode.PAE
-                && o.step().op() instanceof xpf.model.scenario.ControlWrite w && w.cr3() != null;
-    }
-
     static final String NX_PER_VCPU = "Xen behaviour: a shadow's NX follows the EFER.NXE of the vCPU that built it";
 
     /**
@@ -190,7 +176,8 @@ public final class KnownIssues {
      * shared-shadow-across-vcpus-in-different-modes.yaml: two vCPUs load the same CR3 in different paging modes (one
      * changed its mode); the model keys top-level shadows by the CR3 address only, so one vCPU runs on shadow entries
      * built by the other's walk in the other mode (Xen's shadows are typed by guest paging level, so each mode has
-     * its own). Once this happened in a run, its shadow invariants are relaxed as for the stale PAE case.
+     * its own). Once this happened in a run, its shadow invariants ignore "shadow present but the guest walk fails"
+     * (and the rights that follow from it).
      */
     static boolean vcpusInDifferentModes(xpf.sim.xen.hvm.HvmView view) {
         if (view.vcpus().size() < 2) {

@@ -80,8 +80,8 @@ public final class HvmOracle implements OutcomeOracle {
     /**
      * A control-register write: under shadow paging the MOV CR3/CR0/CR4 exits are handled by Xen (new shadow
      * root, resync); under HAP they do not exit. Either way the guest sees the write complete. What the model does
-     * not follow: PAE PDPTE loads (their reserved-bit #GP), writes enabling a feature the CPU (or, for protection
-     * keys, shadow paging) does not offer, knobs.
+     * not follow: PAE PDPTE loads under HAP (their reserved-bit #GP), writes enabling a feature the CPU (or, for
+     * protection keys, shadow paging) does not offer, knobs.
      */
     private static Prediction controlWrite(HvmDomainView d, Step step, ControlWrite w) {
         if (step.knobs().any()) {
@@ -89,13 +89,18 @@ public final class HvmOracle implements OutcomeOracle {
         }
         HvmDomainView.Vcpu v = d.vcpus().get(step.vcpu());
         PagingMode mode = w.mode() != null ? w.mode() : v.mode();
-        if (mode == PagingMode.PAE && (w.cr3() != null || w.mode() != null)) {
-            if (d.paging() == HvmPaging.SHADOW || !movCr3Only(v, w)) {
-                // Xen intercepts these (shadow paging: every MOV CR3; HAP: a CR0/CR4 change), and what it does with
-                // a reserved PDPTE bit there (sh_update_cr3's gl3e copy; vmx_load_pdptrs copies unchecked and lets
-                // the VM entry fail) is not in the reference
-                return Prediction.notModelled("a PAE PDPTE load Xen intercepts (shadow paging, or a mode or flag "
-                        + "change)");
+        // Under shadow paging a PAE guest's MOV CR3 (and a write entering PAE paging) exits to Xen, which does not
+        // check the PDPTEs: hvm_set_cr3 (HEAD c447b73 xen/arch/x86/hvm/hvm.c; 3.1 mov_to_cr in hvm/vmx/vmx.c and
+        // hvm/svm/svm.c) calls paging_update_cr3, and sh_update_cr3 (mm/shadow/multi.c) copies the four guest l3
+        // entries into its gl3e[] cache and builds the top level from the present ones; the processor walks Xen's
+        // shadow tables, never the guest's PDPTEs. So the write completes; later walks use the PDPTEs
+        // this load read (the view's pdpte). Under HAP a pure MOV CR3 does not exit: the processor loads the PDPTEs
+        // itself (VMX/EPT) or walks them from memory (SVM/NPT), see hapMovCr3.
+        if (mode == PagingMode.PAE && (w.cr3() != null || w.mode() != null) && d.paging() != HvmPaging.SHADOW) {
+            if (!movCr3Only(v, w)) {
+                // Xen intercepts a CR0/CR4 change under HAP, and what it does with a reserved PDPTE bit there
+                // (vmx_load_pdptrs copies unchecked and lets the VM entry fail) is not in the reference
+                return Prediction.notModelled("a PAE PDPTE load Xen intercepts under HAP (a mode or flag change)");
             }
             return hapMovCr3(d, step, v, w);
         }

@@ -179,8 +179,9 @@ final class HvmRun implements GuestDelivery.Cpu {
                 v.mode() == PagingMode.PAE && !(svm && !shadow) ? v.pdpte() : null);
         this.shadowKey = !pagingOn ? -1L : shadowKeyOf(v.mode(), c.cr3(), hostM);
         SortedMap<Long, HvmDomainView.Shadow> base = d.shadows().get(shadowKey);
-        this.baseShadows = base == null ? new TreeMap<>() : base;
         this.viewP2m = new ViewP2m(d.p2m());
+        this.baseShadows = base == null ? new TreeMap<>()
+                : shadow && v.mode() == PagingMode.PAE ? underOwnL2s(base, v.pdpte()) : base;
         this.pageTables = new OverlaySet<>(d.pageTables().keySet());
         this.arch = new OverlayMap<>(v.arch());
         guestCr2 = v.guestCr2();
@@ -258,6 +259,38 @@ final class HvmRun implements GuestDelivery.Cpu {
     @Override
     public long rflags() {
         return v.rflags();
+    }
+
+    /**
+     * A PAE guest's vCPU under shadow paging runs on its own shadow l3, which {@code sh_update_cr3} builds from that
+     * vCPU's four cached guest l3 entries (gl3e, re-read at every CR3 load): slot i points at the shadow of the l2
+     * table the present gl3e[i] names when its gfn is RAM, else it is empty (xen/arch/x86/mm/shadow/multi.c
+     * {@code sh_update_cr3}, {@code sh_set_toplevel_shadow} per slot, HEAD c447b73; tag 3.1.0-branched the same). So
+     * of the view's l1es under the PDPT's key, the processor reaches only those built through the l2 table (the first
+     * table of their walk) that the vCPU's PDPTE register of their slot names.
+     */
+    private SortedMap<Long, HvmDomainView.Shadow> underOwnL2s(SortedMap<Long, HvmDomainView.Shadow> base,
+            List<Long> pdpte) {
+        long[] l2 = new long[4];
+        for (int i = 0; i < 4; i++) {
+            long e = i < pdpte.size() ? pdpte.get(i) : 0;
+            l2[i] = -1;
+            if ((e & 1) != 0) {
+                HvmDomainView.P2m t = viewP2m.get((e & 0x000F_FFFF_FFFF_F000L) >>> 12);
+                if (t != null && isRam(t.type()) && t.mfn() >= 0) {
+                    l2[i] = t.mfn();
+                }
+            }
+        }
+        TreeMap<Long, HvmDomainView.Shadow> out = new TreeMap<>();
+        for (Map.Entry<Long, HvmDomainView.Shadow> b : base.entrySet()) {
+            List<Long> tables = b.getValue().tableMfns();
+            long want = l2[(int) ((b.getKey() >>> 18) & 3)];
+            if (want >= 0 && !tables.isEmpty() && tables.get(0) == want) {
+                out.put(b.getKey(), b.getValue());
+            }
+        }
+        return out.size() == base.size() ? base : out;
     }
 
     /** The top-level shadow key of the view: the guest CR3's table address. */

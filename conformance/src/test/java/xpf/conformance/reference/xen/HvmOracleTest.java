@@ -625,6 +625,16 @@ class HvmOracleTest {
     }
 
     @Test
+    @DisplayName("hvm.cr_write: a write entering PAE paging (a PDPTE load) completes under shadow paging (Xen's "
+            + "sh_update_cr3 copies the gl3e without a check); under HAP the processor's own load is not modelled")
+    void paePdpteLoadUnderShadow() {
+        xpf.model.scenario.ControlWrite toPae = new xpf.model.scenario.ControlWrite(TestGuest.PML4,
+                java.util.Set.of(), java.util.Set.of(), xpf.model.x86.PagingMode.PAE, null);
+        expect(new TestGuest().predict(toPae), OutcomeClass.OK, "hvm.cr_write");
+        assertThat(new TestGuest().hap().predict(toPae).modelled()).isFalse();
+    }
+
+    @Test
     @DisplayName("the oracle is deterministic and leaves the view untouched")
     void deterministic() {
         TestGuest g = new TestGuest().deliveryShadowed();

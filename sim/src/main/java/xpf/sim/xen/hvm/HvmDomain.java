@@ -470,12 +470,15 @@ public final class HvmDomain implements GuestDomain {
         boolean modeChange = prevMode != nextMode || prev.cr4Pse() != next.cr4Pse()
                 || prev.eferNxe() != next.eferNxe();
         boolean cr3Change = prev.cr3() != next.cr3();
-        if (cr3Change || (w.cr3() != null && shadow == null) || modeChange) {
+        if (cr3Change || w.cr3() != null || modeChange) {
             // SDM vol. 3 §4.4.1: every MOV to CR3 in PAE paging loads the PDPTE registers, also one that writes the
-            // value CR3 already holds. Fixed for HAP (mut-hvm2): only a changed CR3 reloaded them. Under shadow paging
-            // the registers stay with the top-level shadow, which the model does not rebuild from reloaded PDPTEs
-            // either (known issue stale-pae-shadow-after-pdpt-change, docs/property-suite.md); fixing one without
-            // the other makes the walk the guest sees disagree with the reference.
+            // value CR3 already holds. Under shadow paging the same holds for what the guest sees: hvm_set_cr3 calls
+            // paging_update_cr3 for every MOV to CR3 (HEAD c447b73 xen/arch/x86/hvm/hvm.c; 3.1 vmx.c mov_to_cr:
+            // paging_update_cr3 for the same value, update_cr3 for a new one), and sh_update_cr3 re-reads the four
+            // guest l3 entries into gl3e[] (the PDPTEs its walks use) and rebuilds the top level from them
+            // (ShadowPaging.installPaeTopLevel). Fixed: HAP since mut-hvm2; shadow paging since the known issue
+            // stale-pae-shadow-after-pdpt-change was fixed (before, a same-value MOV CR3 kept the old PDPTEs under
+            // shadow because the top-level shadow was not rebuilt from reloaded ones).
             v.loadPdptes();
         }
         if (shadow != null) {

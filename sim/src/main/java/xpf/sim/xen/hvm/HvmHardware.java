@@ -38,6 +38,9 @@ final class HvmHardware {
 
     /** Delivers {@code inject} if there is one, otherwise executes {@code insn}. */
     static GuestRun run(HvmVcpu v, HvmEvent inject, GuestAccess insn, Trace t) {
+        if (!v.domain().hap()) {
+            v.domain().shadow().enterPaeVcpu(v, t);   // the hardware runs on this vCPU's own PAE shadow l3
+        }
         if (inject != null) {
             return deliver(v, inject, t);
         }

@@ -74,6 +74,24 @@ class ControlWriteReloadTest {
     }
 
     @Test
+    @DisplayName("hvm.3 sh_update_cr3 PAE: under shadow paging a same-value MOV to CR3 re-reads the PDPTEs (gl3e) and "
+            + "rebuilds the top level from them: the shadow l1e built through the old PDPTE 0 goes, and the access "
+            + "faults (then its delivery too, the IDT and stack being in the same GiB: triple fault)")
+    void shadowSameValueMovCr3RebuildsPaeTopLevel() {
+        ScenarioRunner.Run r = svm().mode(PagingMode.PAE).map(DATA_VA, "data", USER_RW).mem("data", 0, 0x33)
+                .run(step(read(DATA_VA)),
+                        step(new HostWrite(0x1000L << 12, 8, 0)),
+                        step(read(DATA_VA)),
+                        step(new ControlWrite(0x1000L << 12, Set.of(), Set.of(), null, null)),
+                        step(read(DATA_VA)));
+        Expect.step(r, 2, OutcomeClass.OK, "value", "0x33");   // no CR3 load yet: the old PDPTE 0 still maps it
+        HvmDomain d = (HvmDomain) r.domains().get("guest");
+        assertThat(d.vcpu(0).pdpte[0]).as("PDPTE 0 register reloaded from the cleared PDPT").isZero();
+        assertThat(r.trace().render()).contains("stale_dropped=");
+        Expect.step(r, 4, OutcomeClass.TRIPLE_FAULT);
+    }
+
+    @Test
     @DisplayName("hvm.3 a shadow guest's paging-mode change (here CR4.PSE) is traced as paging_update_paging_modes with "
             + "the mode")
     void modeChangeRecord() {

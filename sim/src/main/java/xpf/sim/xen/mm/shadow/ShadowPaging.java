@@ -1020,21 +1020,91 @@ public final class ShadowPaging {
     /**
      * {@code sh_update_cr3}: the top-level shadow for the guest's CR3 (kept across switches, as Xen keeps pinned
      * top-level shadows); the guest's top-level table is promoted and write-protected (PAE guests' PDPTEs are cached
-     * instead).
+     * instead, and the top level is rebuilt from them: {@link #installPaeTopLevel}).
      */
     @XenFunction(symbol = "sh_update_cr3", file = "xen/arch/x86/mm/shadow/multi.c", version = "3.1, 4.22")
     public void shUpdateCr3(ShadowVcpu v, Trace t) {
         long root = v.shadowRoot();
-        tables.ensureRoot(root, v.walkContext());
+        GuestWalker.WalkContext ctx = v.walkContext();
+        tables.ensureRoot(root, ctx);
         long top = topMfn(v);
         if (top >= 0) {
             int n = tables.removeWriteAccess(top);
             tables.promote(top, v.guestMode() == PagingMode.LEGACY2 ? 2 : v.guestMode() == PagingMode.LONG5 ? 5 : 4);
             t.call("sh_update_cr3", "root", root, "top_mfn", top, "writable_mappings_removed", n);
+        } else if (v.guestMode() == PagingMode.PAE) {
+            int dropped = installPaeTopLevel(root, ctx.pdpte());
+            long[] g = ctx.pdpte();
+            t.call("sh_update_cr3", "root", root, "gl3e0", g[0], "gl3e1", g[1], "gl3e2", g[2], "gl3e3", g[3],
+                    "stale_dropped", dropped);
         } else {
             t.call("sh_update_cr3", "root", root);
         }
         fast(v).vtlbLive = false; // vtlb_flush: "no longer safe to use cached gva->gfn translations"
+    }
+
+    /**
+     * VMRUN / VM entry of a PAE guest's vCPU under shadow paging: the processor walks that vCPU's own shadow l3
+     * ({@code v->arch.hvm.hw_cr[3]} = {@code v->arch.paging.shadow.l3table}, built by {@code sh_update_cr3} from that
+     * vCPU's gl3e cache; multi.c HEAD c447b73), so it reaches only l1es under the l2 shadows its own PDPTEs name. Two
+     * vCPUs on the same PDPT may hold different PDPTEs (one reloaded CR3 after the PDPT changed, the other not); the
+     * model keeps one set of l1es per PDPT address, so before the vCPU runs the set is narrowed to this vCPU's l2
+     * tables (an l1e of the other vCPU's l2 goes; that vCPU re-faults and rebuilds it when it runs). Fixed (fuzz seed
+     * 11 --only svm, try 181, found with stale-pae-shadow-after-pdpt-change): vCPU 1 reloaded CR3 over a PDPTE 0 that
+     * was no longer present and its write went through the l1e vCPU 0's fault had just built through the old one.
+     */
+    public void enterPaeVcpu(ShadowVcpu v, Trace t) {
+        if (v.guestMode() != PagingMode.PAE) {
+            return;
+        }
+        long root = v.shadowRoot();
+        GuestWalker.WalkContext ctx = v.walkContext();
+        GuestWalker.WalkContext was = tables.rootContext(root);
+        if (was == ctx || was != null && was.mode() == PagingMode.PAE && java.util.Arrays.equals(was.pdpte(),
+                ctx.pdpte())) {
+            return;
+        }
+        tables.ensureRoot(root, ctx);
+        int dropped = installPaeTopLevel(root, ctx.pdpte());
+        if (dropped > 0) {
+            t.call("sh_update_cr3.l3table", "vcpu", v.vcpuId(), "root", root, "other_vcpus_l1es_dropped", dropped);
+        }
+    }
+
+    /**
+     * The PAE half of {@code sh_update_cr3}: Xen re-reads the guest's four l3 entries at every call ("We cache the
+     * current state of that table and shadow that, until the next CR3 write makes us refresh our cache": the copy
+     * into {@code v->arch.paging.shadow.gl3e[]}) and installs, per slot, the top-level shadow of the l2 table the
+     * present gl3e names ({@code sh_set_toplevel_shadow(v, i, gl2mfn, SH_type_l2_shadow)}, or an empty slot when the
+     * gl3e is not present or its gfn is not RAM), then fabricates the shadow l3 ({@code l3table[i]}) from those four
+     * (xen/arch/x86/mm/shadow/multi.c {@code sh_update_cr3}, HEAD c447b73 and tag 3.1.0-branched, where 3.1 uses
+     * {@code SH_type_l2h_shadow} for slot 3). So after a CR3 load the guest runs only on shadow l1es under the l2
+     * tables its newly loaded PDPTEs name. The model keeps one set of shadow l1es per top-level key (the PDPT
+     * address): an entry of slot i stays when it was built through the l2 table (the first table of its walk) that
+     * the PDPTE just loaded names, and goes otherwise (Xen would switch to another l2 shadow; the guest re-faults and
+     * the entry is rebuilt from the new walk). Fixed (known issue stale-pae-shadow-after-pdpt-change): the model kept
+     * every entry of the key, so after a PDPT change made while another CR3 was loaded (or before a same-value MOV
+     * CR3) the guest still translated through what the old PDPTEs mapped.
+     *
+     * @return the number of shadow l1es dropped
+     */
+    @XenFunction(symbol = "sh_set_toplevel_shadow", file = "xen/arch/x86/mm/shadow/multi.c", version = "3.1, 4.22")
+    private int installPaeTopLevel(long root, long[] gl3e) {
+        long[] l2 = new long[4];
+        for (int i = 0; i < 4; i++) {
+            l2[i] = -1;
+            if ((gl3e[i] & EntryBits.P) != 0) {
+                // guest_l3e_get_gfn, then get_gfn_query_unlocked: only a RAM gfn gets a shadow (p2m_is_ram)
+                P2mEntry e = p2m.getGfnTypeAccess((gl3e[i] & 0x000F_FFFF_FFFF_F000L) >>> 12, P2m.Query.QUERY);
+                if (e.type().isRam() && e.mfnValid()) {
+                    l2[i] = e.mfn();
+                }
+            }
+        }
+        return tables.removeIf(root, s -> {
+            long want = l2[(int) ((s.vpn() >>> 18) & 3)];
+            return want < 0 || s.tableMfns().isEmpty() || s.tableMfns().get(0) != want;
+        });
     }
 
     /** {@code sh_invlpg}: with every L1 in sync the shadow is already right; only the hardware TLB is flushed. */

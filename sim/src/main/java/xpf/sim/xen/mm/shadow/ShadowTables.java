@@ -62,6 +62,21 @@ public final class ShadowTables {
         }
     }
 
+    /**
+     * Drops the shadow l1es of top-level shadow {@code root} that {@code stale} selects.
+     *
+     * @return how many were dropped
+     */
+    public int removeIf(long root, java.util.function.Predicate<ShadowL1e> stale) {
+        TreeMap<Long, ShadowL1e> m = roots.get(root);
+        if (m == null) {
+            return 0;
+        }
+        int before = m.size();
+        m.values().removeIf(stale);
+        return before - m.size();
+    }
+
     /** {@code sh_promote}: the frame is now a shadowed guest page table at {@code level}. */
     @XenFunction(symbol = "sh_promote", file = "xen/arch/x86/mm/shadow/common.c", version = "3.1, 4.22")
     public void promote(long mfn, int level) {
