@@ -167,8 +167,8 @@ final class FaultPath {
             }
             throw new NotModelled("a shadow fault the guest's tables allow, other than a write to a clean frame");
         }
-        // "regs->error_code = gw.pfec": the guest walk's error code is forwarded
-        return new NoFixup(new Pf(s, pf.knobs(), pf.access(), pf.hw(), w.vector() == Vectors.PF ? w.errorCode()
-                : pf.ec(), pf.cr2()));
+        // "regs->error_code = gw.pfec": the guest walk's error code is forwarded (4.22; 3.1 forwards the hardware's)
+        boolean rewrite = s.has(XenVersionTable.SHADOW_GUEST_WALK_ERROR_CODE) && w.vector() == Vectors.PF;
+        return new NoFixup(new Pf(s, pf.knobs(), pf.access(), pf.hw(), rewrite ? w.errorCode() : pf.ec(), pf.cr2()));
     }
 }

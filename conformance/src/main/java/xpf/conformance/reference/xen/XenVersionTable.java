@@ -21,6 +21,11 @@ enum XenVersionTable {
     L1_CACHE_ATTRS_DISALLOWED("pv.8.6", "PWT/PCD refused in the L1 entries of domains without I/O", false, true),
     // §8.6 "no RSVD panic (RSVD faults forwarded; never spurious)"
     RSVD_PANIC("pv.8.6", "a #PF with RSVD that no fixup handled panics Xen (4.14+)", false, true),
+    // §2.3 row e: 4.22's sh_page_fault sets regs->error_code = gw.pfec & PFEC_arch_mask when the guest walk fails
+    // ("not a shadow fault", xen/arch/x86/mm/shadow/multi.c, HEAD c447b73); 3.1's not_a_shadow_fault returns 0 and
+    // leaves the hardware error code (tag 3.1.0-branched)
+    SHADOW_GUEST_WALK_ERROR_CODE("pv.2.3e", "a fault the guest's tables refuse is forwarded with the shadow code's "
+            + "guest-walk error code (not the hardware's)", false, true),
     // §8.6 "handle_gdt_ldt_mapping_fault had BUG_ON for foreign vCPU area and no U-bit filter"
     GDT_LDT_FILTER("pv.8.6", "only U=0, RSVD=0 faults reach the GDT/LDT handler (d4d2cb2113)", false, true),
     GDT_LDT_BUG_ON("pv.8.6", "a fault in another vCPU's GDT/LDT area hits BUG_ON", true, false),

@@ -38,6 +38,19 @@ final class PvGuestSteps {
             throw new ScenarioError(where + ".cpl", "a PV vCPU's privilege level follows its mode (here CPL " + cpl
                     + "); switch modes with a delivered fault or iret, not with cpl");
         }
+        if (a.implicit() && (Long.compareUnsigned(a.va(), PvLayout.GDT_LDT_VIRT_START) < 0
+                || Long.compareUnsigned(a.va(), PvLayout.GDT_LDT_VIRT_END) >= 0)) {
+            // Implicit supervisor accesses are the CPU's own descriptor-table and TSS accesses (SDM vol. 3A §4.6).
+            // A PV guest owns none of those tables' linear bases: Xen loads GDTR and LDTR with its per-vCPU GDT/LDT
+            // area (PERDOMAIN slot 260, GDT_LDT_VIRT_START; set_gdt / MMUEXT_SET_LDT only name the frames), and the
+            // IDT and TSS are Xen's. So no implicit access of a PV guest lands elsewhere, and an implicit write
+            // elsewhere would be a supervisor write through Xen's own mappings (the linear page table at slot 258 is
+            // read-write for ring 0: seed 21 try 244068 wrote the guest's L4 that way).
+            throw new ScenarioError(where + ".implicit", "a PV guest's implicit (descriptor-table) accesses go to "
+                    + "Xen's GDT/LDT area 0x" + Long.toHexString(PvLayout.GDT_LDT_VIRT_START) + "..0x"
+                    + Long.toHexString(PvLayout.GDT_LDT_VIRT_END - 1) + "; 0x" + Long.toHexString(a.va())
+                    + " is outside it");
+        }
         if (d.pv32() && !a.implicit() && Long.compareUnsigned(a.va(), 1L << 32) >= 0) {
             throw new ScenarioError(where + ".va", "a 32-bit PV guest's addresses are 32-bit");
         }

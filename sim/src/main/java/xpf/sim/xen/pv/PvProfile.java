@@ -81,6 +81,14 @@ public interface PvProfile {
     boolean reservedBitPanics();
 
     /**
+     * §2.3 row (e): when the shadow code's walk of the guest's tables fails, {@code sh_page_fault} replaces the
+     * hardware error code with the guest walk's ({@code regs->error_code = gw.pfec & PFEC_arch_mask}, 4.22
+     * xen/arch/x86/mm/shadow/multi.c), and {@code handle_PF} forwards that one. 3.1's {@code sh_page_fault} left the
+     * hardware error code alone ({@code not_a_shadow_fault} returns 0 without touching it; tag 3.1.0-branched).
+     */
+    boolean shadowForwardsGuestWalkErrorCode();
+
+    /**
      * §2.3 row (d) and §8.3: whether the fault's error code qualifies for ptwr (the guest-kernel-mode and vm_assist
      * conditions are checked by the caller). 4.22: W=1, RSVD=0, I=0, and P=1 unless shadowed; 3.1: W=1 only.
      */

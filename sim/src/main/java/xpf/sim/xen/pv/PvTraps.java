@@ -7,6 +7,7 @@ import xpf.model.x86.PfErrorCode;
 import xpf.model.x86.Vectors;
 import xpf.sim.trace.Trace;
 import xpf.sim.x86.AccessRights;
+import xpf.sim.x86.ErrorCodes;
 import xpf.sim.x86.PageWalker;
 import xpf.sim.xen.XenFunction;
 import xpf.sim.xen.mm.PageInfo;
@@ -54,8 +55,13 @@ final class PvTraps {
         if (f.handled()) {
             return f;
         }
+        // The RSVD check and the panic message use the error code cached before the fixups; what follows reads
+        // regs->error_code, which a fixup may have rewritten (sh_page_fault, §2.3 row e).
         if (d.profile().reservedBitPanics() && (ec & PfErrorCode.RSVD) != 0) {
             return fatal("rsvd_page_fault", cr2, ec);
+        }
+        if (f.errorCode() != null) {
+            regs = regs.withErrorCode(f.errorCode());
         }
         if (!regs.guestMode()) {
             PfType type = spuriousPageFault(v, cr2, regs);
@@ -71,7 +77,7 @@ final class PvTraps {
             }
             return fatal("fatal_page_fault", cr2, ec);
         }
-        d.inject().pvInjectPageFault(v, ec, cr2);
+        d.inject().pvInjectPageFault(v, regs.errorCode(), cr2);
         return Fix.forwarded("page_fault");
     }
 
@@ -314,22 +320,42 @@ final class PvTraps {
     /**
      * {@code paging_fault} for a PV guest in log-dirty mode (§2.3 row e): the shadow tables map every clean frame
      * read-only; the first write to it faults, the shadow code marks the frame dirty and the write is retried.
-     * Anything the guest's own tables would refuse is not the shadow code's fault: not fixed.
+     * Anything the guest's own tables refuse is not the shadow code's fault: not fixed, and 4.22's
+     * {@code sh_page_fault} leaves the guest walk's error code in {@code regs->error_code} for {@code handle_PF} to
+     * forward ("not a shadow fault": {@code regs->error_code = gw.pfec & PFEC_arch_mask}, xen/arch/x86/mm/shadow/
+     * multi.c, HEAD c447b73). The hardware's code can differ: a fault from a stale TLB entry is P=1 where the tables
+     * now say not present (seed 21 try 46725: a read-only translation cached by ptwr's sub-word read, the entry
+     * then made not present by that ptwr write, no flush). The walk is the guest's: a PV guest has no SMEP/SMAP of
+     * its own ({@code guest_smep_enabled}/{@code guest_smap_enabled} are false for PV), and an access at CPL 3
+     * without U or I is reconstructed as implicit ({@code PFEC_implicit}).
      */
     @XenFunction(symbol = "paging_fault", file = "xen/arch/x86/include/asm/paging.h", version = "3.1, 4.22")
     Fix pagingFault(PvVcpu v, long addr, PfRegs regs) {
         int ec = regs.errorCode();
-        if ((ec & PfErrorCode.W) == 0 || (ec & PfErrorCode.RSVD) != 0) {
+        if ((ec & PfErrorCode.RSVD) != 0) {
             t().call("paging_fault", "result", "0", "why", "not a write");
             return Fix.NOT_FIXED;
         }
-        int cpl = (ec & PfErrorCode.U) != 0 ? 3 : 0;
-        Access a = new Access(addr, AccessKind.WRITE, cpl, false, false);
-        PageWalker.Walk w = PageWalker.walk(d.memory(), v.mmu.cpu(), v.mmu.controls(), v.mmu.pdpteRegisters(), addr,
-                null);
-        if (w.status() != PageWalker.Status.TRANSLATED
-                || AccessRights.check(a, w.rights(), v.mmu.controls(), true) != 0) {
+        AccessKind kind = (ec & PfErrorCode.I) != 0 ? AccessKind.FETCH
+                : (ec & PfErrorCode.W) != 0 ? AccessKind.WRITE : AccessKind.READ;
+        boolean user = (ec & PfErrorCode.U) != 0;
+        boolean implicit = !user && kind != AccessKind.FETCH && (regs.cs() & 3) == 3;
+        Access a = new Access(addr, kind, user || implicit ? 3 : 0, implicit, false);
+        xpf.model.x86.PagingControls gc = v.mmu.controls().withSmep(false).withSmap(false);
+        PageWalker.Walk w = PageWalker.walk(d.memory(), v.mmu.cpu(), gc, v.mmu.pdpteRegisters(), addr, null);
+        int refused = w.status() != PageWalker.Status.TRANSLATED ? w.errorBits()
+                : AccessRights.check(a, w.rights(), gc, true);
+        if (w.status() != PageWalker.Status.TRANSLATED || refused != 0) {
+            int pfec = ErrorCodes.base(a, gc) | refused;
+            if (d.profile().shadowForwardsGuestWalkErrorCode()) {
+                t().call("paging_fault", "result", "0", "why", "guest tables refuse it", "pfec", Trace.ec(pfec));
+                return Fix.notFixed(pfec);
+            }
             t().call("paging_fault", "result", "0", "why", "guest tables refuse it");
+            return Fix.NOT_FIXED;
+        }
+        if (kind != AccessKind.WRITE) {
+            t().call("paging_fault", "result", "0", "why", "not a write");
             return Fix.NOT_FIXED;
         }
         long mfn = w.pa() >>> 12;

@@ -130,6 +130,11 @@ final class Xen31PvProfile implements PvProfile {
     }
 
     @Override
+    public boolean shadowForwardsGuestWalkErrorCode() {
+        return false;
+    }
+
+    @Override
     public boolean ptwrErrorCodeQualifies(int ec, boolean pagingEnabled) {
         return (ec & PfErrorCode.W) != 0;
     }

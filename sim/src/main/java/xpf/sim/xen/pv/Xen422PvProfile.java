@@ -107,6 +107,11 @@ final class Xen422PvProfile implements PvProfile {
     }
 
     @Override
+    public boolean shadowForwardsGuestWalkErrorCode() {
+        return true;
+    }
+
+    @Override
     public boolean ptwrErrorCodeQualifies(int ec, boolean pagingEnabled) {
         return (ec & PfErrorCode.W) != 0 && (ec & (PfErrorCode.RSVD | PfErrorCode.I)) == 0
                 && (pagingEnabled || (ec & PfErrorCode.P) != 0);

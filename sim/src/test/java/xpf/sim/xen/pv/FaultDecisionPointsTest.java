@@ -28,6 +28,7 @@ import org.junit.jupiter.api.Test;
 import xpf.model.scenario.HostWrite;
 import xpf.model.scenario.XenProfile;
 import xpf.model.x86.PfErrorCode;
+import xpf.sim.domain.ScenarioError;
 import xpf.sim.scenario.ScenarioRunner;
 import xpf.sim.trace.Trace;
 import xpf.sim.trace.TraceEvent;
@@ -75,9 +76,13 @@ class FaultDecisionPointsTest {
     @Test
     @DisplayName("pv.2.3c just past the GDT/LDT area is plain Xen range: forwarded as #PF, never the area's BUG_ON")
     void firstByteAfterTheAreaIsXenRange() {
-        // 3.1 hits BUG_ON for a fault in another vCPU's area; the byte after the area is no vCPU's area at all.
+        // 3.1 hits BUG_ON for a fault in another vCPU's area; the byte after the area is no vCPU's area at all. A
+        // guest's implicit access cannot reach it (the scenario is refused), a direct 3.1 access (no U filter) can.
+        assertThatThrownBy(() -> PvFixture.pv64().profile(XenProfile.XEN_3_1)
+                .run(implicitRead(PvLayout.GDT_LDT_VIRT_END))).isInstanceOf(ScenarioError.class)
+                .hasMessageContaining("GDT/LDT area");
         ScenarioRunner.Run r = PvFixture.pv64().profile(XenProfile.XEN_3_1)
-                .run(implicitRead(PvLayout.GDT_LDT_VIRT_END));
+                .run(read(PvLayout.GDT_LDT_VIRT_END));
         org.assertj.core.api.Assertions.assertThat((Object) outcome(r, 0)).isInstanceOfSatisfying(
                 xpf.model.scenario.Outcome.Delivered.class, dl -> {
                     org.assertj.core.api.Assertions.assertThat(dl.vector()).isEqualTo(14);
@@ -303,11 +308,28 @@ class FaultDecisionPointsTest {
     @Test
     @DisplayName("pv.2.3e log-dirty: a read is not the shadow code's; a write the guest's tables refuse is forwarded")
     void pagingFaultRefusals() {
+        // sh_page_fault walks the guest's tables for reads too: refused, with the walk's error code (U: not present).
         ScenarioRunner.Run rd = PvFixture.pv64().param("log_dirty", 1).run(read(0x9000));
         assertThat(outcome(rd, 0)).isDeliveredPageFault(0, 0x9000);
         assertThat(calls(rd, 0, "paging_fault")).first()
-                .satisfies(c -> assertThat(c).containsEntry("result", "0").containsEntry("why", "not a write"));
+                .satisfies(c -> assertThat(c).containsEntry("result", "0").containsEntry("why",
+                        "guest tables refuse it").containsEntry("pfec", "U"));
         assertThat(fixupRow(rd, 0)).containsEntry("row", "e").containsEntry("result", "0");
+        // A read the guest's tables allow (a stale-TLB fault) is not the shadow code's either: not a write.
+        PvDomain d = FatalOutcomesTest.guest(PvFixture.pv64().param("log_dirty", 1).run());
+        d.useTrace(new Trace());
+        assertThat(d.traps().pagingFault(d.vcpu(0), 0x1000, PfRegs.guest(0xe033, RIP, PfRegs.IF,
+                PfErrorCode.P | PfErrorCode.U))).isEqualTo(Fix.NOT_FIXED);
+        assertThat(d.trace().render()).contains("why=not a write");
+        // The hardware said P|W|U (a stale read-only TLB entry), the tables say not present: 4.22 leaves the guest
+        // walk's W|U in regs->error_code (sh_page_fault "not a shadow fault"), 3.1 the hardware's.
+        PfRegs stale = PfRegs.guest(0xe033, RIP, PfRegs.IF, PfErrorCode.P | PfErrorCode.W | PfErrorCode.U);
+        assertThat(d.traps().pagingFault(d.vcpu(0), 0x9008, stale))
+                .isEqualTo(Fix.notFixed(PfErrorCode.W | PfErrorCode.U));
+        PvDomain d31 = FatalOutcomesTest.guest(PvFixture.pv64().profile(XenProfile.XEN_3_1).param("log_dirty", 1)
+                .run());
+        d31.useTrace(new Trace());
+        assertThat(d31.traps().pagingFault(d31.vcpu(0), 0x9008, stale)).isEqualTo(Fix.NOT_FIXED);
         // COW (va 0x5000) is mapped read-only and is not a page table: ptwr refuses, the shadow code too.
         ScenarioRunner.Run wr = PvFixture.pv64().param("log_dirty", 1).run(write(0x5000, 1));
         assertThat(outcome(wr, 0)).isDeliveredPageFault(PfErrorCode.P | PfErrorCode.W, 0x5000);

@@ -232,6 +232,30 @@ class GuestStepsEdgesTest {
     }
 
     @Test
+    @DisplayName("scenario: a PV guest's implicit accesses are refused outside Xen's GDT/LDT area (seed 21 try 244068)")
+    void implicitAccessesOnlyInTheGdtLdtArea() {
+        // The finding: an implicit 16-byte write at the L4's own slot-258 self-map (Xen's linear page table, RW for
+        // ring 0) completed as a supervisor write and put a G bit into L4[0] (reserved on AMD): a later walk faulted
+        // with RSVD and Xen panicked. A PV guest cannot make that access (GDTR/LDTR are Xen's area; IDT, TSS Xen's).
+        long linearL4 = 0xffff8140a0502000L;
+        Step selfMapWrite = step(new GuestAccess(linearL4, AccessKind.WRITE, 16, e(DATA, UP), null, true, false,
+                Insn.MOVDQU, null));
+        assertThatThrownBy(() -> PvFixture.pv64().run(selfMapWrite)).isInstanceOf(ScenarioError.class)
+                .hasMessageContaining("steps[0].implicit").hasMessageContaining("GDT/LDT area");
+        assertThatThrownBy(() -> PvFixture.pv64().run(PvFixture.implicitRead(0x1000)))
+                .isInstanceOf(ScenarioError.class);
+        assertThatThrownBy(() -> PvFixture.pv32().run(PvFixture.implicitRead(0x1000)))
+                .isInstanceOf(ScenarioError.class);
+        assertThatThrownBy(() -> PvFixture.pv64().run(PvFixture.implicitRead(PvLayout.GDT_LDT_VIRT_START - 8)))
+                .isInstanceOf(ScenarioError.class);
+        // The area's first and last bytes are allowed (vCPU 0's GDT half; the last vCPU's LDT half).
+        assertThat(outcome(PvFixture.pv64().run(PvFixture.implicitRead(PvLayout.GDT_LDT_VIRT_START)), 0))
+                .isDelivered(13, 0);
+        assertThat(PvFixture.pv64().run(PvFixture.implicitRead(PvLayout.GDT_LDT_VIRT_END - 8)).steps())
+                .hasSize(1);
+    }
+
+    @Test
     @DisplayName("scenario: a 32-bit PV guest's explicit addresses end at 4 GiB; wider than 8 bytes needs movdqu")
     void pv32AddressesAndWideSizes() {
         assertThatThrownBy(() -> PvFixture.pv32().run(read(1L << 32))).isInstanceOf(ScenarioError.class)
