@@ -44,13 +44,7 @@ public final class OutcomeFields {
                 if (vector == Vectors.PF || vector < 0) {
                     return PfErrorCode.symbolic(PfErrorCode.parse(v));
                 }
-                try {
-                    return hex(parseNumber(v));
-                } catch (NumberFormatException notANumber) {
-                    // a #PF error code written for an outcome of another vector: keep it symbolic, so the match
-                    // reports "expected U, got 0x0" (PfErrorCode.parse refuses what is neither)
-                    return PfErrorCode.symbolic(PfErrorCode.parse(v));
-                }
+                return hex(parseNumber(v));
             }
             case "rc" -> {
                 return Errno.name(Errno.parse(v));
