@@ -45,7 +45,21 @@ public final class X86Emulate {
                 EmulResult r = ops.read(a.va(), a.size(), buf);
                 yield r == EmulResult.EXCEPTION ? new Result(r, ops.raised(), 0) : new Result(r, null, buf[0]);
             }
-            case MOV, MOVDQU -> withEvent(ops.write(a.va(), a.size(), value), ops);
+            case MOVDQU -> {
+                // MOVDQU is a load (66 0F 6F /r, movdqu xmm, m128) or a store (F3 0F 7F /r, movdqu m128, xmm): the
+                // step's access kind says which (ScenarioLoader accepts movdqu for read and write). x86_emulate's
+                // load form reads its m128 source through ops->read (hvmemul_read → linear_read, walked with the
+                // access's rights, no PFEC_write_access); only the store form goes through ops->write. Fixed 27 Nov
+                // 2026 (rule hvm.5.2.2 / hvm.2.3, seed-21 open findings field-error_code--hvm-svm_access-write_injected
+                // and class--hvm-svm_access-read_emulated): every MOVDQU was emulated as a store, so a CPL-3 load whose
+                // emulator walk failed injected #PF(W|U) instead of #PF(U), and a load from an MMIO page wrote it.
+                if (a.kind() == AccessKind.READ) {
+                    EmulResult r = ops.read(a.va(), a.size(), buf);
+                    yield r == EmulResult.EXCEPTION ? new Result(r, ops.raised(), 0) : new Result(r, null, buf[0]);
+                }
+                yield withEvent(ops.write(a.va(), a.size(), value), ops);
+            }
+            case MOV -> withEvent(ops.write(a.va(), a.size(), value), ops);
             case CMPXCHG -> {
                 // x86_emulate (x86_emulate.c, 4.22 and 3.1 alike) reads the destination through ops->read and
                 // compares it with rAX itself; only an equal value reaches ops->cmpxchg (ptwr: validation, then the
