@@ -464,7 +464,7 @@ final class Hypercalls {
         long ripAt;
         if (h != null) {
             ripAt = h.bottom() + (h.errorCode() ? 24 : 16);
-            Decided push = guestPush(s, knobs, h, ripAt - 32, 32);
+            Decided push = guestPush64(s, knobs, h, ripAt - 32);
             if (push != null) {
                 return push;
             }
@@ -500,12 +500,36 @@ final class Hypercalls {
      * RAX, R11, RCX, flags below RIP; 32-bit: EAX below EIP) with an ordinary store of its own, which can fault like
      * any guest store (then that #PF is the step's outcome, through the whole fault path).
      */
+    /**
+     * The 64-bit convention's pushes, one 8-byte store each, highest address first: the guest's own {@code pushq $0}
+     * (flags) then the hypercall page's {@code push %rcx; push %r11; push %rax; syscall}
+     * ({@code pv_ring3_init_hypercall_page}, xen/arch/x86/pv/hypercall.c, 4.22 HEAD). An 8-byte push to a read-only
+     * mapped L1 is a guest-kernel write ptwr can emulate (§2.3 d); a 32-byte store would never be (triage of
+     * seed21-oracle.class--pv64_hypercall_emulated).
+     */
+    private static Decided guestPush64(PvState s, xpf.model.scenario.Knobs knobs, PvDomainView.HandlerFrame h,
+            long va) {
+        long[] words = {s.vcpu.rax(), h.r11(), h.rcx(), 0L};   // at va, va+8, va+16, va+24
+        for (int i = words.length - 1; i >= 0; i--) {
+            Decided d = guestPush(s, knobs, h, va + 8L * i, 8, words[i], va);
+            if (d != null) {
+                return d;
+            }
+        }
+        return null;
+    }
+
     private static Decided guestPush(PvState s, xpf.model.scenario.Knobs knobs, PvDomainView.HandlerFrame h,
             long va, int size) {
+        return guestPush(s, knobs, h, va, size, 0L, va);
+    }
+
+    private static Decided guestPush(PvState s, xpf.model.scenario.Knobs knobs, PvDomainView.HandlerFrame h,
+            long va, int size, long value, long frameRsp) {
         int cpl = PvOracle.guestCpl(s);
         // the handler has popped RCX and R11 (and the error code) and moved its stack to the frame it builds
         var v = s.vcpu;
-        s.contextOverride = new Delivery.Interrupted(v.rip(), v.cs(), v.rflags(), va, v.ss(), h.rcx(), h.r11(),
+        s.contextOverride = new Delivery.Interrupted(v.rip(), v.cs(), v.rflags(), frameRsp, v.ss(), h.rcx(), h.r11(),
                 v.kernelMode(), v.upcallMask());
         xpf.model.x86.Access hw = new xpf.model.x86.Access(va, AccessKind.WRITE, cpl, false, true);
         Hardware.Pieces p = Hardware.guest(s, hw, size);
@@ -520,7 +544,7 @@ final class Hypercalls {
         if (t.vector() != xpf.model.x86.Vectors.PF) {
             return Delivery.deliver(s, knobs, t.vector(), 0, null, "1.1d");
         }
-        xpf.model.scenario.GuestAccess store = new xpf.model.scenario.GuestAccess(va, AccessKind.WRITE, size, 0L,
+        xpf.model.scenario.GuestAccess store = new xpf.model.scenario.GuestAccess(va, AccessKind.WRITE, size, value,
                 null, false, true, xpf.model.scenario.Insn.MOV, null);
         return FaultPath.handle(new FaultPath.Pf(s, knobs, store, hw, t.errorCode(),
                 t.cr2()));

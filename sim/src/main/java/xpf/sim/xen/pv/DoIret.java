@@ -47,7 +47,9 @@ final class DoIret {
         long rsp = f.bottom() + 16 + (f.errorCode() ? 8 : 0) - 32;
         v.rsp = rsp;
         long[] words = {v.rax, f.r11(), f.rcx(), 0};
-        for (int i = 0; i < words.length; i++) {
+        // pushed highest address first, 8 bytes each: the guest's pushq $0 (flags), then the hypercall page's
+        // push %rcx; push %r11; push %rax; syscall (pv_ring3_init_hypercall_page, xen/arch/x86/pv/hypercall.c, 4.22)
+        for (int i = words.length - 1; i >= 0; i--) {
             Outcome o = d.steps().guestStore(v, rsp + 8L * i, 8, words[i]);
             if (o != null) {
                 return o;

@@ -601,9 +601,22 @@ public final class PvDomain implements GuestDomain {
             if (!PvLayout.canonical(va)) {
                 return null;
             }
+            Access pa = new Access(va, a.kind(), a.cpl(), a.implicit(), a.stack());
+            // A TLB entry that allows the write (writable, dirty) is used without a walk (SDM vol. 3 §4.10.2), stale
+            // or not: the shadow's new read-only sl1e is not seen until a flush, and shadow_set_l1e never asks for
+            // one when an l1e changes ("it's the guest's responsibility to trigger a flush",
+            // xen/arch/x86/mm/shadow/set.c, xen-project/xen HEAD c447b73). Finding seed-21 try 359811.
+            xpf.sim.x86.Tlb.Entry te = v.mmu.tlb().lookup(va);
+            if (te != null && te.dirty() && AccessRights.check(pa, te.rights(), v.mmu.controls(), true) == 0) {
+                long mfn = (te.paBase() + (va - te.vaBase())) >>> 12;
+                PageInfo p = frameTable().get(mfn);
+                if (p != null && p.owner() == domid && !dirty.contains(mfn)) {
+                    return new LogDirtyFault(ErrorCodes.base(pa, v.mmu.controls()) | xpf.model.x86.PfErrorCode.P, va);
+                }
+                continue;
+            }
             PageWalker.Walk w = PageWalker.walk(memory(), v.mmu.cpu(), v.mmu.controls(), v.mmu.pdpteRegisters(), va,
                     null);
-            Access pa = new Access(va, a.kind(), a.cpl(), a.implicit(), a.stack());
             if (w.status() != PageWalker.Status.TRANSLATED
                     || AccessRights.check(pa, w.rights(), v.mmu.controls(), true) != 0) {
                 return null; // the guest's own tables fault first
