@@ -11,6 +11,7 @@ import java.util.NoSuchElementException;
 import java.util.Objects;
 import java.util.Set;
 import java.util.SortedMap;
+import java.util.function.IntFunction;
 import xpf.model.x86.KeyRange;
 
 /**
@@ -145,23 +146,7 @@ final class LongArrayMap<V> extends AbstractMap<Long, V> implements SortedMap<Lo
         return new AbstractSet<>() {
             @Override
             public Iterator<Map.Entry<Long, V>> iterator() {
-                return new Iterator<>() {
-                    private int i = from;
-
-                    @Override
-                    public boolean hasNext() {
-                        return i < to;
-                    }
-
-                    @Override
-                    public Map.Entry<Long, V> next() {
-                        if (i >= to) {
-                            throw new NoSuchElementException();
-                        }
-                        int j = i++;
-                        return new AbstractMap.SimpleImmutableEntry<>(keys[j], values[j]);
-                    }
-                };
+                return slots(j -> new AbstractMap.SimpleImmutableEntry<>(keys[j], values[j]));
             }
 
             @Override
@@ -190,22 +175,7 @@ final class LongArrayMap<V> extends AbstractMap<Long, V> implements SortedMap<Lo
         return new AbstractCollection<>() {
             @Override
             public Iterator<V> iterator() {
-                return new Iterator<>() {
-                    private int i = from;
-
-                    @Override
-                    public boolean hasNext() {
-                        return i < to;
-                    }
-
-                    @Override
-                    public V next() {
-                        if (i >= to) {
-                            throw new NoSuchElementException();
-                        }
-                        return values[i++];
-                    }
-                };
+                return slots(j -> values[j]);
             }
 
             @Override
@@ -216,6 +186,26 @@ final class LongArrayMap<V> extends AbstractMap<Long, V> implements SortedMap<Lo
             @Override
             public void clear() {
                 throw new UnsupportedOperationException();
+            }
+        };
+    }
+
+    /** The slots {@code from..to-1} in key order, each as {@code at} gives it (entries or values). */
+    private <T> Iterator<T> slots(IntFunction<T> at) {
+        return new Iterator<>() {
+            private int i = from;
+
+            @Override
+            public boolean hasNext() {
+                return i < to;
+            }
+
+            @Override
+            public T next() {
+                if (i >= to) {
+                    throw new NoSuchElementException();
+                }
+                return at.apply(i++);
             }
         };
     }

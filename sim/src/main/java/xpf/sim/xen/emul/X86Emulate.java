@@ -41,10 +41,7 @@ public final class X86Emulate {
         long[] buf = new long[1];
         long value = a.value() == null ? 0 : a.value();
         return switch (insn) {
-            case LOAD -> {
-                EmulResult r = ops.read(a.va(), a.size(), buf);
-                yield r == EmulResult.EXCEPTION ? new Result(r, ops.raised(), 0) : new Result(r, null, buf[0]);
-            }
+            case LOAD -> load(a, ops, buf);
             case MOVDQU -> {
                 // MOVDQU is a load (66 0F 6F /r, movdqu xmm, m128) or a store (F3 0F 7F /r, movdqu m128, xmm): the
                 // step's access kind says which (ScenarioLoader accepts movdqu for read and write). x86_emulate's
@@ -53,11 +50,8 @@ public final class X86Emulate {
                 // 2026 (rule hvm.5.2.2 / hvm.2.3, seed-21 open findings field-error_code--hvm-svm_access-write_injected
                 // and class--hvm-svm_access-read_emulated): every MOVDQU was emulated as a store, so a CPL-3 load whose
                 // emulator walk failed injected #PF(W|U) instead of #PF(U), and a load from an MMIO page wrote it.
-                if (a.kind() == AccessKind.READ) {
-                    EmulResult r = ops.read(a.va(), a.size(), buf);
-                    yield r == EmulResult.EXCEPTION ? new Result(r, ops.raised(), 0) : new Result(r, null, buf[0]);
-                }
-                yield withEvent(ops.write(a.va(), a.size(), value), ops);
+                yield a.kind() == AccessKind.READ ? load(a, ops, buf)
+                        : withEvent(ops.write(a.va(), a.size(), value), ops);
             }
             case MOV -> withEvent(ops.write(a.va(), a.size(), value), ops);
             case CMPXCHG -> {
@@ -103,6 +97,12 @@ public final class X86Emulate {
                 yield withEvent(c, ops);
             }
         };
+    }
+
+    /** A load's source operand through {@code ops->read}: the value read, or the exception the read raised. */
+    private static Result load(GuestAccess a, EmulOps ops, long[] buf) {
+        EmulResult r = ops.read(a.va(), a.size(), buf);
+        return r == EmulResult.EXCEPTION ? new Result(r, ops.raised(), 0) : new Result(r, null, buf[0]);
     }
 
     private static Result withEvent(EmulResult r, EmulOps ops) {
